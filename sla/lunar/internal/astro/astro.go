@@ -161,10 +161,10 @@ func NewMoon(k int) float64 {
 
 	// Eccentricity of the Earth's orbit (47.6), which scales the terms in M.
 	e := 1 - 0.002516*t - 0.0000074*t2
-	m := rad(2.5534 + 29.10535670*kf - 0.0000014*t2 - 0.00000011*t3)                   // Sun's mean anomaly
+	m := rad(2.5534 + 29.10535670*kf - 0.0000014*t2 - 0.00000011*t3)                      // Sun's mean anomaly
 	mp := rad(201.5643 + 385.81693528*kf + 0.0107582*t2 + 0.00001238*t3 - 0.000000058*t4) // Moon's mean anomaly
 	f := rad(160.7108 + 390.67050284*kf - 0.0016118*t2 - 0.00000227*t3 + 0.000000011*t4)  // Moon's argument of latitude
-	om := rad(124.7746 - 1.56375588*kf + 0.0020672*t2 + 0.00000215*t3)                     // longitude of the ascending node
+	om := rad(124.7746 - 1.56375588*kf + 0.0020672*t2 + 0.00000215*t3)                    // longitude of the ascending node
 
 	// Periodic terms for the new moon, in days.
 	c := -0.40720*math.Sin(mp) +

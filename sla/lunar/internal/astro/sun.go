@@ -160,8 +160,8 @@ func SunLongitude(jde float64) float64 {
 // nutationLongitude returns the nutation in longitude Δψ in arcseconds, to
 // about 0.5", by the four largest terms of Meeus ch. 22.
 func nutationLongitude(t float64) float64 {
-	om := rad(125.04452 - 1934.136261*t)   // Moon's ascending node
-	ls := rad(280.4665 + 36000.7698*t)     // Sun's mean longitude
-	lm := rad(218.3165 + 481267.8813*t)    // Moon's mean longitude
+	om := rad(125.04452 - 1934.136261*t) // Moon's ascending node
+	ls := rad(280.4665 + 36000.7698*t)   // Sun's mean longitude
+	lm := rad(218.3165 + 481267.8813*t)  // Moon's mean longitude
 	return -17.20*math.Sin(om) - 1.32*math.Sin(2*ls) - 0.23*math.Sin(2*lm) + 0.21*math.Sin(2*om)
 }
