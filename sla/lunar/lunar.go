@@ -73,7 +73,7 @@ const (
 	tetShift  = 17
 )
 
-func leapOf(info uint32) int   { return int(info>>leapShift) & 0xf }
+func leapOf(info uint32) int    { return int(info>>leapShift) & 0xf }
 func tetOffset(info uint32) int { return int(info>>tetShift) & 0x3f }
 
 // monthStart returns the offset in days from Tết to the first day of the i-th
