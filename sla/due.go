@@ -1,0 +1,248 @@
+package sla
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// An Interval is a stretch of time, such as a pause while the applicant
+// supplements a dossier. A zero End means the interval is still open.
+type Interval struct {
+	Start, End time.Time
+}
+
+// Open reports whether the interval has not ended.
+func (iv Interval) Open() bool { return iv.End.IsZero() }
+
+// Validate reports an interval that ends before it starts, wrapping
+// ErrInvalidInterval.
+func (iv Interval) Validate() error {
+	if !iv.Open() && iv.End.Before(iv.Start) {
+		return fmt.Errorf("%w: %s to %s", ErrInvalidInterval, iv.Start.Format(time.RFC3339), iv.End.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Due returns the instant a dossier received at received is due under the
+// limit d, with the clock stopped during pauses. It returns the zero time
+// when a pause is still open (the due time is not known until the clock
+// runs again) and when Deadline would return an error.
+func (c *Calendar) Due(received time.Time, d Duration, pauses ...Interval) time.Time {
+	t, _ := c.Deadline(received, d, pauses...)
+	return t
+}
+
+// Deadline is Due with the reason when there is no due time: an invalid
+// Duration (ErrInvalidDuration), a pause that ends before it starts
+// (ErrInvalidInterval), or a receipt or result outside 1900–2199
+// (ErrOutOfRange). An open pause gives the zero time and no error.
+//
+// The rules, from DESIGN.md:
+//   - working days and hours add working time from the instant of receipt;
+//     a receipt outside working time starts at the next working instant;
+//   - a result on a session boundary is the end of the earlier session
+//     (Friday 17:00, not Monday 07:30);
+//   - calendar days and months end at the end of the working day on the
+//     last day, or on the next working day if it is not one (Civil Code
+//     2015, Art. 147–148);
+//   - SameDay ends at the end of the working day of receipt, or of the next
+//     one when received at or after the cut-off or outside working time;
+//   - pauses push the result back by the working time they cover after
+//     receipt (overlapping pauses count once).
+//
+// For the "restart on supplement" regime, call it with the instant the
+// supplement was received and no pauses.
+func (c *Calendar) Deadline(received time.Time, d Duration, pauses ...Interval) (time.Time, error) {
+	if err := d.Validate(); err != nil {
+		return time.Time{}, err
+	}
+	open := false
+	for _, p := range pauses {
+		if err := p.Validate(); err != nil {
+			return time.Time{}, err
+		}
+		open = open || p.Open()
+	}
+	if y := received.In(ICT).Year(); y < minYear || y > maxYear {
+		return time.Time{}, fmt.Errorf("%w: received %s", ErrOutOfRange, received.Format(time.RFC3339))
+	}
+	if open {
+		return time.Time{}, nil
+	}
+
+	var due time.Time
+	var ok bool
+	switch d.unit {
+	case UnitWorkingDays:
+		due, ok = c.addWorking(received, time.Duration(d.n)*c.dayLength)
+	case UnitWorkingHours:
+		due, ok = c.addWorking(received, time.Duration(d.n)*time.Hour)
+	case UnitCalendarDays:
+		due, ok = c.endOfWorkday(DateOf(received).AddDays(d.n))
+	case UnitMonths:
+		due, ok = c.endOfWorkday(addMonths(DateOf(received), d.n))
+	case UnitSameDay:
+		due, ok = c.sameDay(received, d.cutoff)
+	}
+	if ok && len(pauses) > 0 {
+		due, ok = c.addWorking(due, c.pausedTime(received, pauses))
+	}
+	if !ok {
+		return time.Time{}, fmt.Errorf("%w: %s after %s", ErrOutOfRange, d, received.Format(time.RFC3339))
+	}
+	return due, nil
+}
+
+// WorkingTime returns the working time from one instant to another, negative
+// when to is before from. Time outside 1900–2199 does not count.
+func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
+	if to.Before(from) {
+		return -c.WorkingTime(to, from)
+	}
+	fy, fpos := c.position(from)
+	ty, tpos := c.position(to)
+	total := tpos - fpos
+	for y := fy; y < ty; y++ {
+		total += c.year(y).cum[c.year(y).ndays]
+	}
+	return total
+}
+
+// pausedTime returns the working time covered by the union of the pauses,
+// counted from received.
+func (c *Calendar) pausedTime(received time.Time, pauses []Interval) time.Duration {
+	ps := slices.Clone(pauses)
+	slices.SortFunc(ps, func(a, b Interval) int { return a.Start.Compare(b.Start) })
+	var total time.Duration
+	cur := received
+	for _, p := range ps {
+		start := p.Start
+		if start.Before(cur) {
+			start = cur
+		}
+		if p.End.After(start) {
+			total += c.WorkingTime(start, p.End)
+			cur = p.End
+		}
+	}
+	return total
+}
+
+// position returns the year of t (clamped to the calendar's range) and the
+// working time from the start of that year to t.
+func (c *Calendar) position(t time.Time) (year int, pos time.Duration) {
+	dn, clock := splitICT(t)
+	y, i := c.clamp(dateOfDay(dn))
+	yd := c.year(y)
+	pos = yd.cum[i]
+	if int64(i) == dn-yd.first && i < yd.ndays { // t is inside the range
+		pos += c.workedIn(yd.hours[i], clock)
+	}
+	return y, pos
+}
+
+// workedIn returns the working time of a day worked with weekday wd's hours
+// (wd < 0: a day off) that has passed by clock.
+func (c *Calendar) workedIn(wd int8, clock time.Duration) time.Duration {
+	if wd < 0 {
+		return 0
+	}
+	var w time.Duration
+	for _, s := range c.week[wd] {
+		switch {
+		case clock >= s.End:
+			w += s.length()
+		case clock > s.Start:
+			w += clock - s.Start
+		}
+	}
+	return w
+}
+
+// addWorking returns the earliest instant at or after from by which amount
+// of working time has passed since from; false when it is beyond 2199.
+// Being the earliest such instant, a result on a session boundary is the end
+// of the earlier session.
+func (c *Calendar) addWorking(from time.Time, amount time.Duration) (time.Time, bool) {
+	if amount <= 0 {
+		return from, true
+	}
+	y, pos := c.position(from)
+	target := pos + amount // working time from the start of year y
+	yd := c.year(y)
+	for target > yd.cum[yd.ndays] {
+		target -= yd.cum[yd.ndays]
+		if y++; y > maxYear {
+			return time.Time{}, false
+		}
+		yd = c.year(y)
+	}
+	// The day whose end reaches the target: the first i with cum[i+1] ≥ target.
+	i, _ := slices.BinarySearch(yd.cum[1:yd.ndays+1], target)
+	rest := target - yd.cum[i] // 0 < rest ≤ the day's working time
+	ss := c.week[yd.hours[i]]
+	for _, s := range ss[:len(ss)-1] {
+		if rest <= s.length() {
+			return instant(yd.first+int64(i), s.Start+rest), true
+		}
+		rest -= s.length()
+	}
+	return instant(yd.first+int64(i), ss[len(ss)-1].Start+rest), true
+}
+
+// nextWorkday returns the first working day on or after d; false beyond 2199.
+func (c *Calendar) nextWorkday(d Date) (Date, bool) {
+	if c.IsWorkday(d) {
+		return d, true
+	}
+	n := c.AddWorkdays(d, 1)
+	return n, !n.IsZero()
+}
+
+// endOfWorkday returns the end of the last session of the first working day
+// on or after d.
+func (c *Calendar) endOfWorkday(d Date) (time.Time, bool) {
+	d, ok := c.nextWorkday(d)
+	if !ok {
+		return time.Time{}, false
+	}
+	yd, i := c.locate(d)
+	ss := c.week[yd.hours[i]]
+	return instant(yd.first+int64(i), ss[len(ss)-1].End), true
+}
+
+// sameDay implements SameDay: a receipt outside working time counts from
+// the next working instant, and one at or after the cut-off from the next
+// working day.
+func (c *Calendar) sameDay(received time.Time, cutoff time.Duration) (time.Time, bool) {
+	dn, clock := splitICT(received)
+	d := dateOfDay(dn)
+	if !c.IsWorkday(d) || clock >= c.dayEnd(d) {
+		var ok bool
+		if d, ok = c.nextWorkday(d.AddDays(1)); !ok {
+			return time.Time{}, false
+		}
+		clock = 0
+	}
+	if cutoff > 0 && clock >= cutoff {
+		d = d.AddDays(1)
+	}
+	return c.endOfWorkday(d)
+}
+
+// dayEnd returns the end of the last session of a working day d.
+func (c *Calendar) dayEnd(d Date) time.Duration {
+	yd, i := c.locate(d)
+	ss := c.week[yd.hours[i]]
+	return ss[len(ss)-1].End
+}
+
+// addMonths returns the same day n months after d, or the last day of that
+// month when it is shorter (Civil Code 2015, Art. 148).
+func addMonths(d Date, n int) Date {
+	m := int(d.Month) - 1 + n
+	y := d.Year + m/12
+	mon := time.Month(m%12 + 1)
+	return Date{y, mon, min(d.Day, daysIn(y, mon))}
+}
