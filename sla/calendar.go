@@ -136,14 +136,14 @@ func Default() *Calendar { return defaultCalendar() }
 // whose hours, and prefix counts of working days and working time, so that
 // questions about it take constant time.
 type yearData struct {
-	first  int64                // day number of 1 January
-	ndays  int                  // 365 or 366
-	hours  [366]int8            // the weekday whose sessions a day uses, or -1 for a day off
-	work   [6]uint64            // bit i set: day i is a working day
-	rank   [7]int               // working days before word i of work; rank[6] is the year's total
-	cum    [367]time.Duration   // working time before day i
-	off    []Holiday            // every day off, sorted
-	makeUp []Date               // Saturdays worked, sorted
+	first  int64              // day number of 1 January
+	ndays  int                // 365 or 366
+	hours  [366]int8          // the weekday whose sessions a day uses, or -1 for a day off
+	work   [6]uint64          // bit i set: day i is a working day
+	rank   [7]int             // working days before word i of work; rank[6] is the year's total
+	cum    [367]time.Duration // working time before day i
+	off    []Holiday          // every day off, sorted
+	makeUp []Date             // Saturdays worked, sorted
 }
 
 // year returns the data of solar year y, building and caching it on first
