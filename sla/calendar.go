@@ -136,8 +136,10 @@ func Default() *Calendar { return defaultCalendar() }
 // whose hours, and prefix counts of working days and working time, so that
 // questions about it take constant time.
 type yearData struct {
+	year   int
 	first  int64              // day number of 1 January
 	ndays  int                // 365 or 366
+	month  [13]int16          // index of the 1st of each month; month[12] = ndays
 	hours  [366]int8          // the weekday whose sessions a day uses, or -1 for a day off
 	work   [6]uint64          // bit i set: day i is a working day
 	rank   [7]int             // working days before word i of work; rank[6] is the year's total
@@ -152,19 +154,26 @@ func (c *Calendar) year(y int) *yearData {
 	if y < minYear || y > maxYear {
 		return nil
 	}
-	p := &c.years[y-minYear]
-	if yd := p.Load(); yd != nil {
+	if yd := c.years[y-minYear].Load(); yd != nil {
 		return yd
 	}
-	// Two goroutines may build the same year at once; both results are
-	// equal, and the first stored wins.
+	return c.cache(y)
+}
+
+// cache builds year y and stores it. Two goroutines may build the same year
+// at once; both results are equal, and the first stored wins.
+func (c *Calendar) cache(y int) *yearData {
+	p := &c.years[y-minYear]
 	p.CompareAndSwap(nil, c.build(y))
 	return p.Load()
 }
 
 func (c *Calendar) build(y int) *yearData {
-	yd := &yearData{first: Date{y, time.January, 1}.days()}
+	yd := &yearData{year: y, first: Date{y, time.January, 1}.days()}
 	yd.ndays = int(Date{y + 1, time.January, 1}.days() - yd.first)
+	for m := time.January; m <= time.December; m++ {
+		yd.month[m] = yd.month[m-1] + int16(daysIn(y, m))
+	}
 	yd.off, yd.makeUp = c.daysOff(y)
 	for i := range yd.ndays {
 		yd.hours[i] = int8(dateOfDay(yd.first + int64(i)).Weekday())
@@ -215,14 +224,42 @@ func (yd *yearData) selectDay(r int) int {
 }
 
 // locate returns the year holding d and d's index in it, or nil when d is
-// out of range.
+// not a valid date within 1900–2199.
 func (c *Calendar) locate(d Date) (*yearData, int) {
-	if d.Year < minYear || d.Year > maxYear || !d.Valid() {
+	if d.Year < minYear || d.Year > maxYear || d.Month < time.January || d.Month > time.December || d.Day < 1 {
 		return nil, 0
 	}
 	yd := c.year(d.Year)
-	return yd, int(d.days() - yd.first)
+	i := int(yd.month[d.Month-1]) + d.Day - 1
+	if i >= int(yd.month[d.Month]) {
+		return nil, 0
+	}
+	return yd, i
 }
+
+// dayIndex returns the year holding day number dn and dn's index in it, or
+// nil when dn is outside 1900–2199.
+func (c *Calendar) dayIndex(dn int64) (*yearData, int) {
+	if dn < firstDay || dn >= endDay {
+		return nil, 0
+	}
+	// 146097 days make 400 years; the guess is off by at most one year.
+	y := 1970 + int(floorDiv(dn*400, 146097))
+	yd := c.year(min(max(y, minYear), maxYear))
+	switch {
+	case dn < yd.first:
+		yd = c.year(y - 1)
+	case dn >= yd.first+int64(yd.ndays):
+		yd = c.year(y + 1)
+	}
+	return yd, int(dn - yd.first)
+}
+
+// The calendar's range as day numbers: [firstDay, endDay).
+var (
+	firstDay = Date{minYear, time.January, 1}.days()
+	endDay   = Date{maxYear + 1, time.January, 1}.days()
+)
 
 // IsWorkday reports whether d is a working day: a weekday with desk hours
 // that is not a day off, or a make-up Saturday. Days outside 1900–2199 are
@@ -257,11 +294,17 @@ func (c *Calendar) MakeUpDays(year int) []Date {
 // the number in [to, from) when to is before from. Days outside 1900–2199
 // count as days off.
 func (c *Calendar) WorkdaysBetween(from, to Date) int {
-	if to.Before(from) {
-		return -c.WorkdaysBetween(to, from)
-	}
 	fy, fi := c.clamp(from)
 	ty, ti := c.clamp(to)
+	if ty < fy || ty == fy && ti < fi {
+		return -c.between(ty, ti, fy, fi)
+	}
+	return c.between(fy, fi, ty, ti)
+}
+
+// between counts the working days from day fi of year fy up to, not
+// including, day ti of year ty, which is not earlier.
+func (c *Calendar) between(fy, fi, ty, ti int) int {
 	fyd, tyd := c.year(fy), c.year(ty)
 	if fy == ty {
 		return tyd.rankOf(ti) - fyd.rankOf(fi)
@@ -277,21 +320,28 @@ func (c *Calendar) WorkdaysBetween(from, to Date) int {
 // time.Date does and moving one outside 1900–2199 to the nearest end of the
 // range (the end of 2199 is index ndays of 2199).
 func (c *Calendar) clamp(d Date) (year, i int) {
+	if yd, i := c.locate(d); yd != nil {
+		return d.Year, i
+	}
 	switch {
 	case d.Year < minYear-1:
 		return minYear, 0
 	case d.Year > maxYear+1:
 		return maxYear, c.year(maxYear).ndays
 	}
-	dn := d.days()
-	if dn < (Date{minYear, time.January, 1}).days() {
+	return c.clampDay(d.days())
+}
+
+// clampDay is clamp for a day number.
+func (c *Calendar) clampDay(dn int64) (year, i int) {
+	switch {
+	case dn < firstDay:
 		return minYear, 0
-	}
-	if dn >= (Date{maxYear + 1, time.January, 1}).days() {
+	case dn >= endDay:
 		return maxYear, c.year(maxYear).ndays
 	}
-	nd := dateOfDay(dn)
-	return nd.Year, int(dn - c.year(nd.Year).first)
+	yd, i := c.dayIndex(dn)
+	return yd.year, i
 }
 
 // AddWorkdays returns the n-th working day after d, or before d when n is

@@ -64,7 +64,7 @@ func (c *Calendar) Deadline(received time.Time, d Duration, pauses ...Interval) 
 		}
 		open = open || p.Open()
 	}
-	if y := received.In(ICT).Year(); y < minYear || y > maxYear {
+	if dn, _ := splitICT(received); dn < firstDay || dn >= endDay {
 		return time.Time{}, fmt.Errorf("%w: received %s", ErrOutOfRange, received.Format(time.RFC3339))
 	}
 	if open {
@@ -112,8 +112,12 @@ func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
 // pausedTime returns the working time covered by the union of the pauses,
 // counted from received.
 func (c *Calendar) pausedTime(received time.Time, pauses []Interval) time.Duration {
-	ps := slices.Clone(pauses)
-	slices.SortFunc(ps, func(a, b Interval) int { return a.Start.Compare(b.Start) })
+	byStart := func(a, b Interval) int { return a.Start.Compare(b.Start) }
+	ps := pauses // a dossier records its pauses in order: no copy needed
+	if !slices.IsSortedFunc(ps, byStart) {
+		ps = slices.Clone(pauses)
+		slices.SortFunc(ps, byStart)
+	}
 	var total time.Duration
 	cur := received
 	for _, p := range ps {
@@ -133,13 +137,11 @@ func (c *Calendar) pausedTime(received time.Time, pauses []Interval) time.Durati
 // working time from the start of that year to t.
 func (c *Calendar) position(t time.Time) (year int, pos time.Duration) {
 	dn, clock := splitICT(t)
-	y, i := c.clamp(dateOfDay(dn))
-	yd := c.year(y)
-	pos = yd.cum[i]
-	if int64(i) == dn-yd.first && i < yd.ndays { // t is inside the range
-		pos += c.workedIn(yd.hours[i], clock)
+	if yd, i := c.dayIndex(dn); yd != nil {
+		return yd.year, yd.cum[i] + c.workedIn(yd.hours[i], clock)
 	}
-	return y, pos
+	year, i := c.clampDay(dn)
+	return year, c.year(year).cum[i]
 }
 
 // workedIn returns the working time of a day worked with weekday wd's hours

@@ -6,29 +6,54 @@ package fold
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
+// base maps each precomposed letter to its lower-case base letter
+// (ế → e, Ư → u). It is derived at start-up from Unicode's canonical
+// decompositions (x/text's NFD), not written by hand, and makes String a
+// single pass without allocations beyond its result.
+var base = func() map[rune]rune {
+	m := map[rune]rune{'đ': 'd', 'Đ': 'd'} // đ has no decomposition
+	for r := rune(0x00C0); r < 0x2000; r++ { // Latin, Greek and Cyrillic
+		d := norm.NFD.String(string(r))
+		if b, size := utf8.DecodeRuneInString(d); size < len(d) && !unicode.Is(unicode.Mn, b) {
+			m[r] = unicode.ToLower(b)
+		}
+	}
+	return m
+}()
+
 // String returns the folded form of s.
 func String(s string) string {
-	// Decompose, drop the combining marks (tones and vowel marks), then
-	// recompose; đ/Đ has no decomposition, so it is mapped on its own.
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), runes.Map(mapRune), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		// Only ill-formed input reaches here; fold it rune by rune instead.
-		out = strings.Map(mapRune, s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // drops leading space and runs of space
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+		case unicode.Is(unicode.Mn, r):
+			continue // a combining mark of decomposed (NFD) input
+		default:
+			if v, ok := base[r]; ok {
+				r = v
+			} else {
+				r = unicode.ToLower(r)
+			}
+		}
+		b.WriteRune(r)
+		space = false
 	}
-	return strings.Join(strings.Fields(out), " ")
-}
-
-func mapRune(r rune) rune {
-	switch r {
-	case 'đ', 'Đ':
-		return 'd'
-	}
-	return unicode.ToLower(r)
+	return strings.TrimSuffix(b.String(), " ")
 }
