@@ -3,50 +3,63 @@ package lunar
 import "time"
 
 // Civil (proleptic Gregorian) date arithmetic on day counts, so that the
-// conversions need neither time.Time nor loops. The algorithms are
-// H. Hinnant's "chrono-compatible low-level date algorithms": years start
-// on 1 March, which puts the leap day at the end of the year, and repeat in
-// eras of 400 years (146097 days). Callers pass years in 1899..2200, so all
-// intermediate values are positive and fit easily in an int.
+// conversions need neither time.Time nor loops. Callers pass years in
+// 1899..2201, so all values are positive and fit easily in an int.
 
-// daysFromCivil returns the number of days from 1970-01-01 to y-m-d.
-func daysFromCivil(y, m, d int) int {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	yoe := y - era*400          // year of era, 0..399
-	mp := (m + 9) % 12          // month from March, 0..11
-	doy := (153*mp+2)/5 + d - 1 // day of the year from 1 March
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
+// daysFromCivil returns the number of days from 1970-01-01 to y-m-d, for a
+// valid date with y ≥ 1.
+func daysFromCivil(y int, m int, d int) int {
+	return jan1(y) + cumDays[b2i(isLeap(y))][m-1] + d - 1
 }
 
-// civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int) (y, m, d int) {
-	z += 719468
-	era := z / 146097
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	m = mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	y = yoe + era*400
-	if m <= 2 {
+// jan1 returns the number of days from 1970-01-01 to 1 January of y ≥ 1:
+// 365 a year plus the Gregorian leap days since year 1, less the 719162
+// days from 0001-01-01 to 1970-01-01.
+func jan1(y int) int {
+	p := y - 1
+	return 365*p + p/4 - p/100 + p/400 - 719162
+}
+
+func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+// solarOf returns the Gregorian date of day n (days since 1970-01-01),
+// which must lie in year y or y+1: a lunar year y ends before February of
+// y+1.
+func solarOf(n, y int) (int, time.Month, int) {
+	doy := n - jan1(y)
+	if l := 365 + b2i(isLeap(y)); doy >= l {
+		doy -= l
 		y++
 	}
-	return y, m, d
+	cum := &cumDays[b2i(isLeap(y))]
+	// No month is longer than 31 days, so doy/31 is the month or one short
+	// of it.
+	m := doy / 31
+	if doy >= cum[m+1] {
+		m++
+	}
+	return y, time.Month(m + 1), doy - cum[m] + 1
+}
+
+// cumDays[leap][m] is the number of days before month m+1 in a common
+// (leap = 0) or leap (1) year; cumDays[leap][12] is the year's length.
+var cumDays = [2][13]int{
+	{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+	{0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366},
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // daysIn returns the number of days of a Gregorian month.
 func daysIn(year int, month time.Month) int {
 	switch month {
 	case time.February:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+		if isLeap(year) {
 			return 29
 		}
 		return 28

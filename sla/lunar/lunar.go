@@ -120,15 +120,18 @@ func FromSolar(year int, month time.Month, day int) (Date, error) {
 	if month < time.January || month > time.December || day < 1 || day > daysIn(year, month) {
 		return Date{}, fmt.Errorf("%w: solar %d-%02d-%02d", ErrInvalidDate, year, int(month), day)
 	}
-	n := daysFromCivil(year, int(month), day)
+	j := jan1(year)
+	n := j + cumDays[b2i(isLeap(year))][month-1] + day - 1
 
+	// Tết falls in January or February, so a day belongs to the lunar year
+	// of its Gregorian year or to the one before.
 	ly := year
 	info := years[ly-firstYear]
-	tet := daysFromCivil(ly, 1, 1) + tetOffset(info)
+	tet := j + tetOffset(info)
 	if n < tet {
 		ly--
 		info = years[ly-firstYear]
-		tet = daysFromCivil(ly, 1, 1) + tetOffset(info)
+		tet = jan1(ly) + tetOffset(info)
 	}
 	off := n - tet
 
@@ -174,12 +177,12 @@ func ToSolar(d Date) (year int, month time.Month, day int, err error) {
 	if d.Day > monthLen(info, i) {
 		return 0, 0, 0, fmt.Errorf("%w: lunar %v: the month has 29 days", ErrInvalidDate, d)
 	}
-	n := daysFromCivil(d.Year, 1, 1) + tetOffset(info) + monthStart(info, i) + d.Day - 1
+	n := jan1(d.Year) + tetOffset(info) + monthStart(info, i) + d.Day - 1
 	if n < minDay || n > maxDay {
 		return 0, 0, 0, fmt.Errorf("%w: lunar %v", ErrOutOfRange, d)
 	}
-	y, m, dd := civilFromDays(n)
-	return y, time.Month(m), dd, nil
+	y, m, dd := solarOf(n, d.Year)
+	return y, m, dd, nil
 }
 
 // LeapMonth returns the number of the leap month of lunar year year, or 0
