@@ -56,6 +56,10 @@ var knownTests = []struct {
 	{"Hùng Kings 2024", solar{2024, time.April, 18}, Date{2024, 3, 10, false}},
 	{"Hùng Kings 2025", solar{2025, time.April, 7}, Date{2025, 3, 10, false}},
 	{"Hùng Kings 2026", solar{2026, time.April, 26}, Date{2026, 3, 10, false}},
+	// 2031 has a leap third month; Hùng Kings day is the regular 10/3
+	// (DOMAIN.md §1), the leap 10/3 falls 29 days later.
+	{"Hùng Kings 2031", solar{2031, time.April, 1}, Date{2031, 3, 10, false}},
+	{"leap 10/3/2031", solar{2031, time.April, 30}, Date{2031, 3, 10, true}},
 
 	// First days of leap months.
 	{"leap 2/1985", solar{1985, time.March, 21}, Date{1985, 2, 1, true}},
