@@ -76,7 +76,7 @@ func New(cfg Config) (*Calendar, error) {
 		early:     cfg.Early,
 	}
 	if c.week.empty() {
-		c.week = StandardWeek.clone()
+		c.week = StandardWeek()
 	}
 	if err := c.week.validate(); err != nil {
 		return nil, err

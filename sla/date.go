@@ -65,6 +65,18 @@ func (d Date) Weekday() time.Weekday {
 	return time.Weekday(floorMod(d.days()+int64(time.Thursday), 7))
 }
 
+// WeekdayName returns the Vietnamese name of a weekday: "Thứ Hai" to
+// "Thứ Bảy", and "Chủ nhật".
+func WeekdayName(wd time.Weekday) string {
+	if wd == time.Sunday {
+		return "Chủ nhật"
+	}
+	if wd < time.Monday || wd > time.Saturday {
+		return wd.String()
+	}
+	return "Thứ " + [...]string{"Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy"}[wd-time.Monday]
+}
+
 // AddDays returns the date n days after d (before d when n is negative).
 func (d Date) AddDays(n int) Date { return dateOfDay(d.days() + int64(n)) }
 

@@ -117,3 +117,12 @@ func FuzzCalendar(f *testing.F) {
 		cal.Classify(due, received)
 	})
 }
+
+func TestWeekdayName(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for wd := time.Sunday; wd <= time.Saturday; wd++ {
+		got = append(got, sla.WeekdayName(wd))
+	}
+	assert.Equal(t, []string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}, got)
+}

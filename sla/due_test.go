@@ -138,7 +138,7 @@ func working(cal *sla.Calendar, t time.Time) bool {
 		wd = time.Monday
 	}
 	clock := t.Sub(d.At(0, 0))
-	for _, s := range sla.StandardWeek[wd] {
+	for _, s := range sla.StandardWeek()[wd] {
 		if clock >= s.Start && clock < s.End {
 			return true
 		}

@@ -30,15 +30,16 @@ func clockString(d time.Duration) string {
 // weekday with no sessions is a weekly rest day.
 type Week [7][]Session
 
-// StandardWeek is the usual desk week of the state sector: Monday to Friday,
-// 07:30–11:30 and 13:00–17:00 (DOMAIN.md §3; provinces vary).
-var StandardWeek = func() Week {
+// StandardWeek returns the usual desk week of the state sector: Monday to
+// Friday, 07:30–11:30 and 13:00–17:00 (DOMAIN.md §3; provinces vary). Each
+// call returns a new Week that the caller may change.
+func StandardWeek() Week {
 	var w Week
 	for d := time.Monday; d <= time.Friday; d++ {
 		w[d] = []Session{{Clock(7, 30), Clock(11, 30)}, {Clock(13, 0), Clock(17, 0)}}
 	}
 	return w
-}()
+}
 
 func (w *Week) validate() error {
 	open := false
