@@ -16,7 +16,7 @@ import (
 // decompositions (x/text's NFD), not written by hand, and makes String a
 // single pass without allocations beyond its result.
 var base = func() map[rune]rune {
-	m := map[rune]rune{'đ': 'd', 'Đ': 'd'} // đ has no decomposition
+	m := map[rune]rune{'đ': 'd', 'Đ': 'd'}   // đ has no decomposition
 	for r := rune(0x00C0); r < 0x2000; r++ { // Latin, Greek and Cyrillic
 		d := norm.NFD.String(string(r))
 		if b, size := utf8.DecodeRuneInString(d); size < len(d) && !unicode.Is(unicode.Mn, b) {
