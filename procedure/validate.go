@@ -303,7 +303,7 @@ func sameKind(a, b sla.Duration) bool {
 // workingText writes an amount of working time in days and hours, such as
 // "3 ngày 4 giờ làm việc".
 func workingText(d time.Duration) string {
-	days, hours := int(d/nominalDay), (d%nominalDay).Hours()
+	days, hours := int(d/nominalDay), (d % nominalDay).Hours()
 	h := strconv.FormatFloat(hours, 'f', -1, 64)
 	switch {
 	case days == 0:
