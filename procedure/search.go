@@ -131,8 +131,8 @@ func prefixRun(sorted []string, prefix string) (lo, hi int) {
 // phrase, names that contain all its words in any order, and last codes
 // that start with the query. Within a rank they are in Vietnamese collation
 // order of their names (golang.org/x/text/collate). Search returns the
-// newest version of each code, whether or not it is in force yet, and nil
-// for a query with no letters or digits.
+// newest version of each code, whether or not it is in force yet; nil when
+// nothing matches, or the query has no letters or digits.
 func (c *Catalog) Search(query string) []Procedure {
 	ix := &c.index
 	q := fold.String(query)
@@ -212,6 +212,9 @@ func (c *Catalog) Search(query string) []Procedure {
 				total++
 			}
 		}
+	}
+	if total == 0 {
+		return nil
 	}
 	out := make([]Procedure, 0, total)
 	for _, b := range buckets {
