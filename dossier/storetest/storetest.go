@@ -389,7 +389,7 @@ func testListOrder(t *testing.T, s dossier.Store) {
 	unreceived.Status = dossier.Submitted
 	require.NoError(t, s.Create(ctx, unreceived))
 	assert.Equal(t, []string{
-		"000.00.01.H26-250303-0005", // not yet received: first
+		"000.00.01.H26-250303-0005",                              // not yet received: first
 		"000.00.01.H26-250303-0001", "000.00.01.H26-250303-0004", // 08:10, by code
 		"000.00.01.H26-250303-0002", "000.00.01.H26-250303-0003",
 	}, collect(t, s, dossier.Filter{}))
