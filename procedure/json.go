@@ -116,17 +116,28 @@ func Load(r io.Reader) (*Catalog, error) {
 			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
 		}
 	}
-	r2 := reader{durations: make(map[string]durationResult)}
+	rd := reader{durations: make(map[string]durationResult)}
 	ps := make([]Procedure, len(file.Procedures))
+	unread := make([]bool, len(ps))
 	for i, raw := range file.Procedures {
-		p, perrs := r2.procedure(raw)
+		p, perrs := rd.procedure(raw)
 		ps[i] = p
 		for _, e := range perrs {
 			e.Index, e.Code = i, p.Code
 			errs = append(errs, e)
 		}
+		unread[i] = len(perrs) > 0
 	}
 	if len(errs) > 0 {
+		// Report the rules the readable procedures break too, so that one
+		// pass over the file shows every problem.
+		for i, p := range ps {
+			if !unread[i] {
+				if err := normalize(p).Validate(); err != nil {
+					errs = append(errs, atIndex(err, i))
+				}
+			}
+		}
 		return nil, errors.Join(errs...)
 	}
 	return build(ps, sources)
@@ -153,7 +164,8 @@ func fileError(data []byte, err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
+		// Offset counts the bytes read, the offending one included.
+		line, col := position(data, se.Offset-1)
 		ve.Reason = fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, se.Error())
 		ve.Index, ve.Code = locate(data, se.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
