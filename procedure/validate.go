@@ -3,6 +3,7 @@ package procedure
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -246,7 +247,7 @@ func (p Procedure) Validate() error {
 			stepsOK = false
 			continue
 		}
-		allocated += n
+		allocated = satAdd(allocated, n)
 	}
 	if total, ok := capacity(p.Duration); ok && stepsOK && allocated > total {
 		bad("steps", fmt.Sprintf("the steps take %s of working time, more than the processing time %s allows", workingText(allocated), p.Duration), nil)
@@ -287,9 +288,23 @@ func capacity(d sla.Duration) (time.Duration, bool) {
 	case sla.UnitCalendarDays:
 		return time.Duration(d.Count()) * nominalDay, true
 	case sla.UnitMonths:
-		return time.Duration(d.Count()) * 31 * nominalDay, true
+		// 100,000 months of 31 days would overflow a time.Duration.
+		const month = 31 * nominalDay
+		if d.Count() > math.MaxInt64/int(month) {
+			return math.MaxInt64, true
+		}
+		return time.Duration(d.Count()) * month, true
 	}
 	return 0, false
+}
+
+// satAdd adds two non-negative durations, stopping at the largest one
+// rather than overflowing.
+func satAdd(a, b time.Duration) time.Duration {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // sameKind reports whether a and b are both counted in working time or both

@@ -178,3 +178,16 @@ func TestValidCode(t *testing.T) {
 		assert.Equal(t, want, procedure.ValidCode(code), code)
 	}
 }
+
+func TestValidateHugeLimitsDoNotOverflow(t *testing.T) {
+	t.Parallel()
+	p := birth()
+	p.Duration = sla.Months(100_000)
+	p.Steps = nil
+	for range 10 {
+		p.Steps = append(p.Steps, procedure.Step{Name: "Bước", Duration: sla.WorkingDays(100_000)})
+	}
+	assert.NoError(t, p.Validate(), "100,000 months hold ten steps of 100,000 working days")
+	p.Duration = sla.WorkingDays(100_000)
+	assert.ErrorContains(t, p.Validate(), "more than the processing time")
+}
