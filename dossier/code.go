@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"cmp"
 	"database/sql/driver"
 	"fmt"
 	"strconv"
@@ -85,6 +86,19 @@ func ValidAgency(s string) bool {
 		}
 	}
 	return true
+}
+
+// Compare orders codes by agency, date and sequence number: -1, 0 or +1.
+// It differs from the order of the texts past sequence 9999 ("…-10000"
+// sorts after "…-9999").
+func (c Code) Compare(d Code) int {
+	if r := strings.Compare(c.Agency, d.Agency); r != 0 {
+		return r
+	}
+	if r := c.Date.Compare(d.Date); r != 0 {
+		return r
+	}
+	return cmp.Compare(c.Seq, d.Seq)
 }
 
 // IsZero reports whether c is unset.

@@ -24,7 +24,7 @@ type Store interface {
 	// must hold them all, with any new ones after them.
 	Update(ctx context.Context, d *Dossier) error
 	// List yields copies of the dossiers that match f, ordered by ReceivedAt,
-	// then Code. It stops when the consumer stops, and yields an error (and
+	// then Code (see Less). It stops when the consumer stops, and yields an error (and
 	// stops) if reading fails.
 	List(ctx context.Context, f Filter) iter.Seq2[*Dossier, error]
 	// NextSequence returns the next number of the day for the agency: 1, 2,
@@ -58,10 +58,10 @@ func (f Filter) Match(d *Dossier) bool {
 }
 
 // Less orders dossiers as List yields them: by ReceivedAt (not yet received
-// first), then by the code's text, which SQL stores can sort on too.
+// first), then by code as Compare orders them.
 func Less(a, b *Dossier) bool {
 	if !a.ReceivedAt.Equal(b.ReceivedAt) {
 		return a.ReceivedAt.Before(b.ReceivedAt)
 	}
-	return a.Code != b.Code && a.Code.String() < b.Code.String()
+	return a.Code.Compare(b.Code) < 0
 }

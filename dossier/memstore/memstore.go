@@ -119,7 +119,7 @@ func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.D
 		if !f.ReceivedTo.IsZero() {
 			hi = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt.Before(f.ReceivedTo) })
 		}
-		var snap []*dossier.Dossier
+		snap := make([]*dossier.Dossier, 0, max(0, hi-lo))
 		for _, d := range s.order[lo:max(lo, hi)] {
 			if f.Match(d) {
 				snap = append(snap, d) // stored copies are replaced, never changed
@@ -153,6 +153,10 @@ func (s *Store) NextSequence(ctx context.Context, agency string, day sla.Date) (
 // insert puts d into order; most dossiers arrive in order, so it is usually
 // an append.
 func (s *Store) insert(d *dossier.Dossier) {
+	if n := len(s.order); n == 0 || dossier.Less(s.order[n-1], d) {
+		s.order = append(s.order, d)
+		return
+	}
 	i := sort.Search(len(s.order), func(i int) bool { return dossier.Less(d, s.order[i]) })
 	s.order = slices.Insert(s.order, i, d)
 }
