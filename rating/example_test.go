@@ -1,0 +1,134 @@
+package rating_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/sla"
+)
+
+// The resolved dossiers of the 2020 report (DOMAIN.md §6): the three
+// shares add up to exactly 100,00%, and the 83 late dossiers show as 0,10%.
+func ExampleShares() {
+	for _, s := range rating.Shares(21888, 62801, 83) {
+		fmt.Println(s)
+	}
+	// Output:
+	// 25,82%
+	// 74,08%
+	// 0,10%
+}
+
+// Three equal counts cannot each get 33,33%: the hundredth left over goes
+// to the first, so the shares still add up to 100,00%.
+func ExampleShares_tie() {
+	fmt.Println(rating.Shares(1, 1, 1))
+	// Output: [33,34% 33,33% 33,33%]
+}
+
+// Growth and on-time rates are single figures: Ratio rounds them to the
+// nearest hundredth of a percent.
+func ExampleRatio() {
+	fmt.Println("tăng", rating.Ratio(86964-17600, 17600))
+	fmt.Println("đúng hạn", rating.Ratio(21888+62801, 84772))
+	// Output:
+	// tăng 394,11%
+	// đúng hạn 99,90%
+}
+
+// A citizen rates the dossier on the tablet at the desk when she collects
+// her birth certificate; pressing the button again does not count twice.
+func ExampleMemStore() {
+	ctx := context.Background()
+	now := time.Date(2025, time.March, 3, 9, 40, 0, 0, sla.ICT)
+	store := rating.NewMemStoreWithClock(func() time.Time { return now })
+
+	r := rating.Rating{Dossier: "000.00.01.H26-250303-0007", Level: rating.VerySatisfied, At: now, Channel: procedure.Direct}
+	fmt.Println(store.Add(ctx, r))
+	r.Level = rating.Satisfied
+	fmt.Println(errors.Is(store.Add(ctx, r), rating.ErrDuplicate))
+
+	var t rating.Tally
+	for x, err := range store.List(ctx, time.Time{}, time.Time{}) {
+		if err != nil {
+			panic(err)
+		}
+		t.Add(x.Level)
+	}
+	fmt.Println(t.Total(), rating.VerySatisfied, t.Share(rating.VerySatisfied))
+	// Output:
+	// <nil>
+	// true
+	// 1 Rất hài lòng 100,00%
+}
+
+// The satisfaction of the 2020 report: shares are taken over the ratings,
+// not over the dossiers.
+func ExampleTally() {
+	var t rating.Tally
+	for range 9807 {
+		t.Add(rating.VerySatisfied)
+	}
+	for range 445 {
+		t.Add(rating.Satisfied)
+	}
+	for _, l := range rating.Levels {
+		fmt.Printf("%s: %d (%v)\n", l, t.Count(l), t.Share(l))
+	}
+	// Output:
+	// Rất hài lòng: 9807 (95,66%)
+	// Hài lòng: 445 (4,34%)
+	// Không hài lòng: 0 (0,00%)
+}
+
+// The 2020 report of DOMAIN.md §6, from its figures: numbers and shares
+// are printed the Vietnamese way.
+func ExampleReport_WriteText() {
+	r := rating.Report{
+		From: time.Date(2020, time.January, 1, 0, 0, 0, 0, sla.ICT),
+		To:   time.Date(2021, time.January, 1, 0, 0, 0, 0, sla.ICT),
+		Summary: dossier.Summary{
+			Received:  86964,
+			ByChannel: map[procedure.Channel]int{procedure.Direct: 51198, procedure.Online: 34696, procedure.Postal: 1070},
+			Resolved:  84772, Early: 21888, OnTime: 62801, Late: 83,
+			Open: 2192, InTime: 2192,
+		},
+		PreviousReceived: 17600,
+	}
+	for range 9807 {
+		r.Satisfaction.Add(rating.VerySatisfied)
+	}
+	for range 445 {
+		r.Satisfaction.Add(rating.Satisfied)
+	}
+	if err := r.WriteText(os.Stdout); err != nil {
+		panic(err)
+	}
+	// Output:
+	// BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH
+	// Từ ngày 01/01/2020 đến ngày 31/12/2020
+	//
+	// Tiếp nhận 86.964 hồ sơ, tăng 69.364 hồ sơ (394,11%) so với kỳ trước (17.600 hồ sơ), trong đó:
+	// - Nộp trực tiếp: 51.198 hồ sơ (58,87%);
+	// - Nộp trực tuyến: 34.696 hồ sơ (39,90%);
+	// - Nộp qua dịch vụ bưu chính công ích: 1.070 hồ sơ (1,23%).
+	//
+	// Đã giải quyết 84.772 hồ sơ, trong đó:
+	// - Trước hạn: 21.888 hồ sơ (25,82%);
+	// - Đúng hạn: 62.801 hồ sơ (74,08%);
+	// - Quá hạn: 83 hồ sơ (0,10%).
+	// Tỷ lệ giải quyết trước hạn và đúng hạn: 99,90%.
+	//
+	// Đang giải quyết 2.192 hồ sơ: trong hạn 2.192, quá hạn 0.
+	//
+	// Mức độ hài lòng qua 10.252 lượt đánh giá:
+	// - Rất hài lòng: 9.807 lượt (95,66%);
+	// - Hài lòng: 445 lượt (4,34%);
+	// - Không hài lòng: 0 lượt (0,00%).
+}

@@ -1,0 +1,99 @@
+package rating
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/procedure"
+)
+
+var (
+	// ErrInvalid means a rating cannot be stored: its level is outside 1–3
+	// (a *LevelError), its time is unset or in the future, or its dossier
+	// code or channel is malformed.
+	ErrInvalid = errors.New("rating: invalid rating")
+	// ErrDuplicate means the dossier has been rated already. A dossier gets
+	// at most one rating (DESIGN.md); the first one stays.
+	ErrDuplicate = errors.New("rating: the dossier has been rated already")
+)
+
+// ClockSkew is how far ahead of the store's clock a rating's time may be.
+// Kiosks and phones keep their own clocks, which drift; a rating more than
+// this ahead was not made yet, and is refused.
+const ClockSkew = time.Minute
+
+// A Rating is a citizen's satisfaction with the handling of one dossier
+// (đánh giá mức độ hài lòng), as given on the desk's rating device, the
+// public service portal or a phone.
+type Rating struct {
+	// Dossier is the code of the dossier rated, such as
+	// 000.00.01.H26-200115-0042. It is optional: a kiosk at the centre's
+	// door takes ratings of a visit with no dossier. Ratings with no
+	// dossier are never duplicates.
+	Dossier string `json:"dossier,omitempty"`
+	// Level is how satisfied the citizen was.
+	Level Level `json:"level"`
+	// Comment is what the citizen wrote, if anything. Stores keep it in
+	// Unicode NFC, the form officers' screens and reports expect.
+	Comment string `json:"comment,omitempty"`
+	// At is when the rating was given. Reports count a rating in the
+	// period that holds At.
+	At time.Time `json:"at"`
+	// Channel is where the rating was given: Direct on the desk's device,
+	// Online on the portal, Postal on a returned form. Zero is unknown.
+	Channel procedure.Channel `json:"channel,omitzero"`
+}
+
+// Validate checks r as a Store does before keeping it, against the store's
+// clock now: a valid level, a set time at most ClockSkew after now, a
+// well-formed dossier code if any, and a known channel if any. The error
+// matches ErrInvalid.
+func (r Rating) Validate(now time.Time) error {
+	if !r.Level.Valid() {
+		return &LevelError{Input: r.Level.String()}
+	}
+	if r.At.IsZero() {
+		return fmt.Errorf("%w: the time of the rating is unset", ErrInvalid)
+	}
+	if r.At.After(now.Add(ClockSkew)) {
+		return fmt.Errorf("%w: rated at %s, after the clock's %s", ErrInvalid, r.At.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	if r.Dossier != "" {
+		if _, err := dossier.ParseCode(r.Dossier); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	}
+	if r.Channel != 0 && !r.Channel.Valid() {
+		return fmt.Errorf("%w: unknown channel %d", ErrInvalid, r.Channel)
+	}
+	return nil
+}
+
+// normalize brings r to the form stores keep: the dossier code as String
+// writes it and the comment in NFC. r must be valid.
+func (r Rating) normalize() Rating {
+	if r.Dossier != "" {
+		c, _ := dossier.ParseCode(r.Dossier)
+		r.Dossier = c.String()
+	}
+	r.Comment = norm.NFC.String(r.Comment)
+	return r
+}
+
+// A Store keeps ratings. Implementations must be safe for concurrent use.
+type Store interface {
+	// Add validates r (see Rating.Validate) against the store's clock and
+	// keeps it. A second rating of a dossier is ErrDuplicate, and the first
+	// stays.
+	Add(ctx context.Context, r Rating) error
+	// List yields the ratings given in [from, to), ordered by time, then by
+	// the order they were added; a zero bound is open. It stops when the
+	// consumer stops, and yields an error (and stops) if reading fails.
+	List(ctx context.Context, from, to time.Time) iter.Seq2[Rating, error]
+}
