@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/motcua/motcua/internal/civil"
 )
 
 // The calendar covers the range of the lunar calendar it rests on.
@@ -244,7 +246,7 @@ func (c *Calendar) dayIndex(dn int64) (*yearData, int) {
 		return nil, 0
 	}
 	// 146097 days make 400 years; the guess is off by at most one year.
-	y := 1970 + int(floorDiv(dn*400, 146097))
+	y := 1970 + int(civil.FloorDiv(dn*400, 146097))
 	yd := c.year(min(max(y, minYear), maxYear))
 	switch {
 	case dn < yd.first:

@@ -3,6 +3,8 @@ package sla
 import (
 	"fmt"
 	"time"
+
+	"github.com/motcua/motcua/internal/civil"
 )
 
 // ICT is Indochina Time, Vietnam's civil time: UTC+7 with no daylight
@@ -131,47 +133,19 @@ func (d *Date) UnmarshalText(b []byte) error {
 
 // days returns the number of days from 1970-01-01 to d. It normalizes
 // out-of-range months and days the way time.Date does.
-func (d Date) days() int64 {
-	// Howard Hinnant's days_from_civil, with the month normalized first.
-	y, m := int64(d.Year), int64(d.Month)-1
-	y += floorDiv(m, 12)
-	m = floorMod(m, 12) + 1
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + int64(d.Day) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
+func (d Date) days() int64 { return int64(civil.Days(d.Year, int(d.Month), d.Day)) }
 
 // dateOfDay is the inverse of Date.days.
 func dateOfDay(z int64) Date {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	y := yoe + era*400
-	if m <= 2 {
-		y++
-	}
-	return Date{int(y), time.Month(m), int(d)}
+	y, m, d := civil.Date(int(z))
+	return Date{y, time.Month(m), d}
 }
 
 // splitICT splits t into its ICT day number (days since 1970-01-01) and the
 // time elapsed since that day's midnight.
 func splitICT(t time.Time) (day int64, clock time.Duration) {
 	s := t.Unix() + ictOffset
-	day = floorDiv(s, 86400)
+	day = civil.FloorDiv(s, 86400)
 	return day, time.Duration(s-day*86400)*time.Second + time.Duration(t.Nanosecond())
 }
 
@@ -180,25 +154,6 @@ func instant(day int64, clock time.Duration) time.Time {
 	return time.Unix(day*86400-ictOffset, 0).Add(clock).In(ICT)
 }
 
-func daysIn(year int, m time.Month) int {
-	switch m {
-	case time.February:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
-}
+func daysIn(year int, m time.Month) int { return civil.DaysIn(year, int(m)) }
 
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
-func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
+func floorMod(a, b int64) int64 { return a - civil.FloorDiv(a, b)*b }

@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"strconv"
 	"time"
+
+	"github.com/motcua/motcua/internal/civil"
 )
 
 //go:generate go run ./internal/gen -o table.go
@@ -104,8 +106,8 @@ func index(m int, isLeap bool, leap int) (int, bool) {
 
 // minDay and maxDay bound the supported range in days since 1970-01-01.
 var (
-	minDay = daysFromCivil(minSolarYear, 1, 1)
-	maxDay = daysFromCivil(maxSolarYear, 12, 31)
+	minDay = civil.Days(minSolarYear, 1, 1)
+	maxDay = civil.Days(maxSolarYear, 12, 31)
 )
 
 // FromSolar converts a Gregorian date (in Vietnam, UTC+7) to its lunar date.
@@ -117,11 +119,11 @@ func FromSolar(year int, month time.Month, day int) (Date, error) {
 	if year < minSolarYear || year > maxSolarYear {
 		return Date{}, fmt.Errorf("%w: solar year %d", ErrOutOfRange, year)
 	}
-	if month < time.January || month > time.December || day < 1 || day > daysIn(year, month) {
+	if month < time.January || month > time.December || day < 1 || day > civil.DaysIn(year, int(month)) {
 		return Date{}, fmt.Errorf("%w: solar %d-%02d-%02d", ErrInvalidDate, year, int(month), day)
 	}
-	j := jan1(year)
-	n := j + cumDays[b2i(isLeap(year))][month-1] + day - 1
+	j := civil.YearStart(year)
+	n := j + civil.DayOfYear(year, int(month), day)
 
 	// Tết falls in January or February, so a day belongs to the lunar year
 	// of its Gregorian year or to the one before.
@@ -131,7 +133,7 @@ func FromSolar(year int, month time.Month, day int) (Date, error) {
 	if n < tet {
 		ly--
 		info = years[ly-firstYear]
-		tet = jan1(ly) + tetOffset(info)
+		tet = civil.YearStart(ly) + tetOffset(info)
 	}
 	off := n - tet
 
@@ -177,12 +179,12 @@ func ToSolar(d Date) (year int, month time.Month, day int, err error) {
 	if d.Day > monthLen(info, i) {
 		return 0, 0, 0, fmt.Errorf("%w: lunar %v: the month has 29 days", ErrInvalidDate, d)
 	}
-	n := jan1(d.Year) + tetOffset(info) + monthStart(info, i) + d.Day - 1
+	n := civil.YearStart(d.Year) + tetOffset(info) + monthStart(info, i) + d.Day - 1
 	if n < minDay || n > maxDay {
 		return 0, 0, 0, fmt.Errorf("%w: lunar %v", ErrOutOfRange, d)
 	}
-	y, m, dd := solarOf(n, d.Year)
-	return y, m, dd, nil
+	y, m, dd := civil.Date(n)
+	return y, time.Month(m), dd, nil
 }
 
 // LeapMonth returns the number of the leap month of lunar year year, or 0

@@ -308,24 +308,6 @@ func nextMonth(t *testing.T, d Date) Date {
 	}
 }
 
-func TestCivilDays(t *testing.T) {
-	t.Parallel()
-	// Against the standard library over the whole table span and a little
-	// more.
-	for d := time.Date(1898, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() <= 2201; d = d.AddDate(0, 0, 1) {
-		n := daysFromCivil(d.Year(), int(d.Month()), d.Day())
-		require.Equal(t, int(d.Unix()/86400), n, d.Format(time.DateOnly))
-		for _, from := range []int{d.Year() - 1, d.Year()} {
-			if from == d.Year()-1 && n-jan1(from) > 400 {
-				continue // solarOf needs a day in from or from+1
-			}
-			y, m, dd := solarOf(n, from)
-			require.Equal(t, solar{d.Year(), d.Month(), d.Day()}, solar{y, m, dd}, "solarOf(%d, %d)", n, from)
-		}
-		require.Equal(t, time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day(), daysIn(d.Year(), d.Month()))
-	}
-}
-
 var benchSink Date
 
 func BenchmarkFromSolar(b *testing.B) {

@@ -14,7 +14,11 @@
 //     Five Millennium Canon of Solar Eclipses, 2006), for TT − UT.
 package astro
 
-import "math"
+import (
+	"math"
+
+	"github.com/motcua/motcua/internal/civil"
+)
 
 const (
 	// j2000 is the Julian Ephemeris Day of 2000-01-01 12:00 TT.
@@ -26,56 +30,12 @@ const (
 // JDN returns the Julian Day Number of a proleptic Gregorian date: the
 // Julian Day at noon UT of that day.
 func JDN(year, month, day int) int {
-	return daysFromCivil(year, month, day) + unixJDN
+	return civil.Days(year, month, day) + unixJDN
 }
 
 // FromJDN is the inverse of JDN.
 func FromJDN(jdn int) (year, month, day int) {
-	return civilFromDays(jdn - unixJDN)
-}
-
-// daysFromCivil counts days from 1970-01-01 to a Gregorian date. It works in
-// 400-year eras of 146097 days, with years starting on 1 March so that the
-// leap day is the last day of the year (H. Hinnant's "chrono-compatible
-// low-level date algorithms").
-func daysFromCivil(y, m, d int) int {
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := (m + 9) % 12 // March = 0
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-// civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int) (y, m, d int) {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	m = mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	y = yoe + era*400
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
-}
-
-func floorDiv(a, b int) int {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
+	return civil.Date(jdn - unixJDN)
 }
 
 // DeltaT returns TT − UT in seconds for a decimal Gregorian year, from the
