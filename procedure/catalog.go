@@ -37,20 +37,26 @@ type version struct {
 // overlap: the same rules as Load. The errors are *ValidationError values,
 // joined, whose Index is the position in ps; a catalogue with any error is
 // not built. NewCatalog keeps copies, so ps can be reused.
-func NewCatalog(ps ...Procedure) (*Catalog, error) { return build(ps, nil) }
-
-func build(ps []Procedure, sources []Source) (*Catalog, error) {
+func NewCatalog(ps ...Procedure) (*Catalog, error) {
 	var errs []error
 	procs := make([]Procedure, len(ps))
 	for i := range ps {
 		procs[i] = normalize(ps[i])
-		if err := procs[i].Validate(); err != nil {
+		if err := procs[i].validate(false); err != nil {
 			errs = append(errs, atIndex(err, i))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	return assemble(procs, nil, nil)
+}
+
+// assemble builds the catalogue from normalized, valid versions, checking
+// that the versions of each code do not overlap. texts holds the searchText
+// of each of procs, or is nil.
+func assemble(procs []Procedure, texts []searchText, sources []Source) (*Catalog, error) {
+	var errs []error
 
 	order := make([]int, len(procs))
 	for i := range order {
@@ -64,9 +70,16 @@ func build(ps []Procedure, sources []Source) (*Catalog, error) {
 		byCode:  make(map[string][]version),
 		sources: slices.Clone(sources),
 	}
+	var sorted []searchText
+	if texts != nil {
+		sorted = make([]searchText, len(texts))
+	}
 	for k, i := range order {
 		p := procs[i]
 		c.procs[k] = p
+		if texts != nil {
+			sorted[k] = texts[i]
+		}
 		vs := c.byCode[p.Code]
 		if n := len(vs); n > 0 && vs[n-1].to >= startDay(p) {
 			prev := c.procs[vs[n-1].at]
@@ -80,7 +93,7 @@ func build(ps []Procedure, sources []Source) (*Catalog, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	c.index = newSearchIndex(c)
+	c.index = newSearchIndex(c, sorted)
 	return c, nil
 }
 

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/motcua/motcua/sla"
 )
@@ -104,9 +107,19 @@ func Load(r io.Reader) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("procedure: reading the catalogue: %w", err)
 	}
-	var file fileIn
-	if err := strictDecode(data, &file); err != nil {
-		return nil, fileError(data, err)
+	// Decoding dominates loading, so the procedures are cut apart and
+	// decoded in parallel. Any problem sends the file to the slow path,
+	// which reads it one procedure at a time to name the procedure and the
+	// field at fault.
+	rawSources, rawProcs, ok := splitCatalog(data)
+	if !ok {
+		return loadSlowly(data)
+	}
+	var file fileOut
+	if rawSources != nil {
+		if err := strictDecode(rawSources, &file.Sources); err != nil {
+			return loadSlowly(data)
+		}
 	}
 	var errs []error
 	sources := make([]Source, len(file.Sources))
@@ -116,31 +129,104 @@ func Load(r io.Reader) (*Catalog, error) {
 			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
 		}
 	}
+	// Procedures are independent until versions are compared, so they are
+	// decoded, converted, validated and prepared for search in parallel,
+	// each goroutine taking one run of the list.
+	n := len(rawProcs)
+	ps := make([]Procedure, n)
+	texts := make([]searchText, n)
+	perrs := make([][]error, n)
+	var undecodable atomic.Bool
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/64))
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		if lo == hi {
+			continue
+		}
+		wg.Go(func() {
+			var js []procedureJSON
+			if err := strictDecode(run(data, rawProcs[lo], rawProcs[hi-1]), &js); err != nil || len(js) != hi-lo {
+				undecodable.Store(true)
+				return
+			}
+			rd := reader{durations: make(map[string]durationResult)}
+			m := newTextMaker()
+			for k, j := range js {
+				i := lo + k
+				p, errs := rd.convert(j)
+				for _, e := range errs {
+					e.Index, e.Code = i, p.Code
+					perrs[i] = append(perrs[i], e)
+				}
+				if len(errs) == 0 {
+					p = normalize(p)
+					if err := p.validate(false); err != nil {
+						perrs[i] = append(perrs[i], atIndex(err, i))
+					} else {
+						texts[i] = m.text(p)
+					}
+				}
+				ps[i] = p
+			}
+		})
+	}
+	wg.Wait()
+	if undecodable.Load() {
+		return loadSlowly(data)
+	}
+	for _, e := range perrs {
+		errs = append(errs, e...)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return assemble(ps, texts, sources)
+}
+
+// run returns the elements of a JSON array from first to last, which are
+// slices of data, as a JSON array of their own.
+func run(data, first, last []byte) []byte {
+	start := cap(data) - cap(first)
+	end := cap(data) - cap(last) + len(last)
+	out := make([]byte, 0, end-start+2)
+	out = append(out, '[')
+	out = append(out, data[start:end]...)
+	return append(out, ']')
+}
+
+// loadSlowly reads a file that does not decode in one pass, procedure by
+// procedure, to report every problem with the procedure and field it is in.
+func loadSlowly(data []byte) (*Catalog, error) {
+	var file fileIn
+	if err := strictDecode(data, &file); err != nil {
+		return nil, fileError(data, err)
+	}
+	var errs []error
+	for i, s := range file.Sources {
+		if strings.TrimSpace(s.Title) == "" {
+			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
+		}
+	}
 	rd := reader{durations: make(map[string]durationResult)}
-	ps := make([]Procedure, len(file.Procedures))
-	unread := make([]bool, len(ps))
 	for i, raw := range file.Procedures {
 		p, perrs := rd.procedure(raw)
-		ps[i] = p
 		for _, e := range perrs {
 			e.Index, e.Code = i, p.Code
 			errs = append(errs, e)
 		}
-		unread[i] = len(perrs) > 0
-	}
-	if len(errs) > 0 {
-		// Report the rules the readable procedures break too, so that one
-		// pass over the file shows every problem.
-		for i, p := range ps {
-			if !unread[i] {
-				if err := normalize(p).Validate(); err != nil {
-					errs = append(errs, atIndex(err, i))
-				}
+		if len(perrs) == 0 {
+			if err := normalize(p).validate(false); err != nil {
+				errs = append(errs, atIndex(err, i))
 			}
 		}
-		return nil, errors.Join(errs...)
 	}
-	return build(ps, sources)
+	if len(errs) == 0 {
+		// Every element decodes on its own; the file as a whole did not,
+		// so say why.
+		return nil, &ValidationError{Index: -1, Reason: "not a catalogue"}
+	}
+	return nil, errors.Join(errs...)
 }
 
 // strictDecode decodes one JSON value from data into v, rejecting unknown
@@ -280,37 +366,67 @@ func (r *reader) duration(s string) (sla.Duration, error) {
 // read, to name the code in errors, and every problem it found, with Field
 // set and Index and Code left to the caller.
 func (r *reader) procedure(raw json.RawMessage) (Procedure, []*ValidationError) {
+	var j procedureJSON
+	if err := strictDecode(raw, &j); err != nil {
+		return decodeFailure(raw, err)
+	}
+	return r.convert(j)
+}
+
+// decodeFailure explains why raw does not decode as a procedure. The fast
+// decoding above cannot say which element of a list failed, so this decodes
+// the nested objects one at a time to name it, such as "steps[2].role".
+func decodeFailure(raw json.RawMessage, err error) (Procedure, []*ValidationError) {
+	var lenient struct {
+		Code string `json:"code"`
+	}
+	_ = json.Unmarshal(raw, &lenient)
+	p := Procedure{Code: lenient.Code}
+	fail := func(path string, err error) (Procedure, []*ValidationError) {
+		sub, reason := describe(err)
+		return p, []*ValidationError{{Field: join(path, sub), Reason: reason, Err: err}}
+	}
+	var in procedureIn
+	if err := strictDecode(raw, &in); err != nil {
+		return fail("", err)
+	}
+	if len(in.Field) > 0 {
+		if err := strictDecode(in.Field, new(fieldJSON)); err != nil {
+			return fail("field", err)
+		}
+	}
+	for _, list := range []struct {
+		name  string
+		items []json.RawMessage
+		v     func() any
+	}{
+		{"fees", in.Fees, func() any { return new(feeJSON) }},
+		{"documents", in.Documents, func() any { return new(documentJSON) }},
+		{"steps", in.Steps, func() any { return new(stepJSON) }},
+	} {
+		for i, item := range list.items {
+			if err := strictDecode(item, list.v()); err != nil {
+				return fail(fmt.Sprintf("%s[%d]", list.name, i), err)
+			}
+		}
+	}
+	return fail("", err)
+}
+
+// convert reads the texts of a decoded procedure: names of channels,
+// levels and regimes, processing times and dates.
+func (r *reader) convert(in procedureJSON) (Procedure, []*ValidationError) {
 	var errs []*ValidationError
 	bad := func(field, reason string, cause error) {
 		errs = append(errs, &ValidationError{Field: field, Reason: reason, Err: cause})
 	}
-	var in procedureIn
-	if err := strictDecode(raw, &in); err != nil {
-		var lenient struct {
-			Code string `json:"code"`
-		}
-		_ = json.Unmarshal(raw, &lenient)
-		f, reason := describe(err)
-		bad(f, reason, err)
-		return Procedure{Code: lenient.Code}, errs
-	}
 	p := Procedure{
 		Code:       in.Code,
 		Name:       in.Name,
+		Field:      Field{Code: in.Field.Code, Name: in.Field.Name},
 		Agency:     in.Agency,
 		OnTheSpot:  in.OnTheSpot,
 		LegalBasis: in.LegalBasis,
-	}
-
-	if len(in.Field) == 0 || string(in.Field) == "null" {
-		bad("field", "a procedure needs a field (lĩnh vực) with a name", nil)
-	} else {
-		var f fieldJSON
-		if err := strictDecode(in.Field, &f); err != nil {
-			sub, reason := describe(err)
-			bad(join("field", sub), reason, err)
-		}
-		p.Field = Field{Code: f.Code, Name: f.Name}
 	}
 	if in.Level == "" {
 		bad("level", "missing; want province, district or commune", nil)
@@ -336,6 +452,9 @@ func (r *reader) procedure(raw json.RawMessage) (Procedure, []*ValidationError) 
 			bad("supplement", fmt.Sprintf("%q is not a supplement regime; want pause or restart", in.Supplement), nil)
 		}
 	}
+	if len(in.Channels) > 0 {
+		p.Channels = make([]Channel, 0, len(in.Channels))
+	}
 	for i, s := range in.Channels {
 		var ch Channel
 		if err := ch.UnmarshalText([]byte(s)); err != nil {
@@ -349,53 +468,42 @@ func (r *reader) procedure(raw json.RawMessage) (Procedure, []*ValidationError) 
 			bad("onlineLevel", fmt.Sprintf("%q is not an online level; want none, partial or full", in.OnlineLevel), nil)
 		}
 	}
-	for i, raw := range in.Fees {
-		at := fmt.Sprintf("fees[%d]", i)
-		var f feeJSON
-		if err := strictDecode(raw, &f); err != nil {
-			sub, reason := describe(err)
-			bad(join(at, sub), reason, err)
-			continue
-		}
+	if len(in.Fees) > 0 {
+		p.Fees = make([]Fee, len(in.Fees))
+	}
+	for i, f := range in.Fees {
 		fee := Fee{Name: f.Name, Amount: f.Amount, Note: f.Note}
 		if f.Collected != "" {
 			if err := fee.Collected.UnmarshalText([]byte(f.Collected)); err != nil {
-				bad(at+".collected", fmt.Sprintf("%q is not a time of collection; want receipt or return", f.Collected), nil)
+				bad(fmt.Sprintf("fees[%d].collected", i), fmt.Sprintf("%q is not a time of collection; want receipt or return", f.Collected), nil)
 			}
 		}
 		if f.Channel != "" {
 			if err := fee.Channel.UnmarshalText([]byte(f.Channel)); err != nil {
-				bad(at+".channel", fmt.Sprintf("%q is not a channel; want direct, online or postal", f.Channel), nil)
+				bad(fmt.Sprintf("fees[%d].channel", i), fmt.Sprintf("%q is not a channel; want direct, online or postal", f.Channel), nil)
 			}
 		}
-		p.Fees = append(p.Fees, fee)
+		p.Fees[i] = fee
 	}
-	for i, raw := range in.Documents {
-		var d documentJSON
-		if err := strictDecode(raw, &d); err != nil {
-			sub, reason := describe(err)
-			bad(join(fmt.Sprintf("documents[%d]", i), sub), reason, err)
-			continue
-		}
-		p.Documents = append(p.Documents, Document(d))
+	if len(in.Documents) > 0 {
+		p.Documents = make([]Document, len(in.Documents))
 	}
-	for i, raw := range in.Steps {
-		at := fmt.Sprintf("steps[%d]", i)
-		var s stepJSON
-		if err := strictDecode(raw, &s); err != nil {
-			sub, reason := describe(err)
-			bad(join(at, sub), reason, err)
-			continue
-		}
+	for i, d := range in.Documents {
+		p.Documents[i] = Document(d)
+	}
+	if len(in.Steps) > 0 {
+		p.Steps = make([]Step, len(in.Steps))
+	}
+	for i, s := range in.Steps {
 		step := Step{Name: s.Name, Responsible: s.Responsible}
 		if s.Duration == "" {
-			bad(at+".duration", "the step's time is missing", nil)
+			bad(fmt.Sprintf("steps[%d].duration", i), "the step's time is missing", nil)
 		} else if d, err := r.duration(s.Duration); err != nil {
-			bad(at+".duration", "the step's time is "+reasonOf(err), err)
+			bad(fmt.Sprintf("steps[%d].duration", i), "the step's time is "+reasonOf(err), err)
 		} else {
 			step.Duration = d
 		}
-		p.Steps = append(p.Steps, step)
+		p.Steps[i] = step
 	}
 	for _, d := range []struct {
 		field, text string
@@ -417,8 +525,11 @@ func (r *reader) procedure(raw json.RawMessage) (Procedure, []*ValidationError) 
 // join appends a sub-path to a path: "steps[1]" and "name" give
 // "steps[1].name".
 func join(path, sub string) string {
-	if sub == "" {
+	switch {
+	case sub == "":
 		return path
+	case path == "":
+		return sub
 	}
 	return path + "." + sub
 }

@@ -42,15 +42,61 @@ type entry struct {
 	ids []int32 // the word ids of the folded name, in order
 }
 
-func newSearchIndex(c *Catalog) searchIndex {
-	type pending struct {
-		at    int
-		words []string
-		key   []byte
-		code  string
+// A searchText is what the index needs of one name, computed while a file
+// is read, in parallel, so that building the index only sorts and numbers.
+type searchText struct {
+	words []string // the folded words of the name
+	key   []byte   // its Vietnamese collation key
+	code  string   // the folded code
+}
+
+// A textMaker computes searchTexts. A collator is not safe for concurrent
+// use, so each goroutine has its own.
+type textMaker struct {
+	col *collate.Collator
+	buf collate.Buffer
+}
+
+func newTextMaker() *textMaker { return &textMaker{col: collate.New(language.Vietnamese)} }
+
+func (m *textMaker) text(p Procedure) searchText {
+	folded := fold.String(p.Name)
+	t := searchText{
+		words: words(folded),
+		key:   bytes.Clone(m.col.KeyFromString(&m.buf, keyPrefix(p.Name))),
+		code:  fold.String(p.Code),
 	}
-	col := collate.New(language.Vietnamese)
-	var buf collate.Buffer
+	// Names that share their first keyRunes characters are ordered by the
+	// rest of their folded text, which ignores only the diacritics.
+	t.key = append(append(t.key, 0), folded...)
+	m.buf.Reset()
+	return t
+}
+
+// keyRunes bounds the text a collation key is computed from: computing it
+// is most of the cost of indexing, and procedure names run to hundreds of
+// characters while they differ within the first few dozen.
+const keyRunes = 48
+
+func keyPrefix(s string) string {
+	n := 0
+	for i := range s {
+		if n == keyRunes {
+			return s[:i]
+		}
+		n++
+	}
+	return s
+}
+
+// newSearchIndex indexes the newest version of each code of c; texts holds
+// the searchText of each of c.procs, or is nil to compute them here.
+func newSearchIndex(c *Catalog, texts []searchText) searchIndex {
+	type pending struct {
+		at int
+		searchText
+	}
+	var m *textMaker
 	var ps []pending
 	for i, p := range c.procs {
 		// Search shows the newest version of each code: procs is sorted by
@@ -58,37 +104,48 @@ func newSearchIndex(c *Catalog) searchIndex {
 		if i+1 < len(c.procs) && c.procs[i+1].Code == p.Code {
 			continue
 		}
-		ps = append(ps, pending{
-			at:    i,
-			words: words(fold.String(p.Name)),
-			key:   bytes.Clone(col.KeyFromString(&buf, p.Name)),
-			code:  fold.String(p.Code),
-		})
-		buf.Reset()
+		if texts == nil {
+			if m == nil {
+				m = newTextMaker()
+			}
+			ps = append(ps, pending{i, m.text(p)})
+		} else {
+			ps = append(ps, pending{i, texts[i]})
+		}
 	}
 	slices.SortFunc(ps, func(a, b pending) int {
 		return cmp.Or(bytes.Compare(a.key, b.key), cmp.Compare(a.code, b.code))
 	})
 
+	// A catalogue repeats a few hundred words thousands of times: collect
+	// the distinct ones, sort them, then number every name's words.
 	var ix searchIndex
+	ids := make(map[string]int32)
 	for _, p := range ps {
-		ix.vocab = append(ix.vocab, p.words...)
+		for _, w := range p.words {
+			if _, ok := ids[w]; !ok {
+				ids[w] = 0
+				ix.vocab = append(ix.vocab, w)
+			}
+		}
 	}
 	slices.Sort(ix.vocab)
-	ix.vocab = slices.Compact(ix.vocab)
+	for i, w := range ix.vocab {
+		ids[w] = int32(i)
+	}
 	ix.posting = make([][]int32, len(ix.vocab))
 	ix.entries = make([]entry, len(ps))
 	order := make([]int, len(ps))
 	for e, p := range ps {
-		ids := make([]int32, len(p.words))
+		wordIDs := make([]int32, len(p.words))
 		for i, w := range p.words {
-			id, _ := slices.BinarySearch(ix.vocab, w)
-			ids[i] = int32(id)
+			id := ids[w]
+			wordIDs[i] = id
 			if l := ix.posting[id]; len(l) == 0 || l[len(l)-1] != int32(e) {
 				ix.posting[id] = append(l, int32(e))
 			}
 		}
-		ix.entries[e] = entry{at: p.at, ids: ids}
+		ix.entries[e] = entry{at: p.at, ids: wordIDs}
 		order[e] = e
 	}
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ps[a].code, ps[b].code) })

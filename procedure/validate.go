@@ -116,7 +116,11 @@ const nominalDay = 8 * time.Hour
 // Validate does not normalize: NewCatalog and Load bring the texts to NFC
 // before they validate, so a decomposed name read from a file is fixed
 // rather than rejected, while one built in code is reported here.
-func (p Procedure) Validate() error {
+func (p Procedure) Validate() error { return p.validate(true) }
+
+// validate is Validate; checkNFC false skips the NFC checks for texts that
+// normalize has just brought to NFC.
+func (p Procedure) validate(checkNFC bool) error {
 	var errs []error
 	bad := func(field, reason string, cause error) {
 		errs = append(errs, &ValidationError{Code: p.Code, Index: -1, Field: field, Reason: reason, Err: cause})
@@ -134,6 +138,9 @@ func (p Procedure) Validate() error {
 		bad("name", fmt.Sprintf("%q has no Vietnamese diacritics; write it in full", p.Name), nil)
 	}
 	checkText := func(field, s string) {
+		if !checkNFC {
+			return
+		}
 		if !utf8.ValidString(s) {
 			bad(field, "is not valid UTF-8", nil)
 		} else if !norm.NFC.IsNormalString(s) {
@@ -350,6 +357,21 @@ func indexOf(chs []Channel, ch Channel) int {
 	return -1
 }
 
+// plainNFC reports, faster than the general check, that s is certainly in
+// NFC: it is made only of characters that are NFC on their own and compose
+// with nothing that can follow them here, which covers precomposed
+// Vietnamese. Latin up to U+02FF and Latin Extended Additional (U+1E00 to
+// U+1EFF, ạ to ỹ) qualify, and so do the dashes and quotation marks of
+// U+2010 to U+2027. False means "check properly", not "not NFC".
+func plainNFC(s string) bool {
+	for _, r := range s {
+		if r >= 0x300 && (r < 0x1E00 || r > 0x1EFF) && (r < 0x2010 || r > 0x2027) {
+			return false
+		}
+	}
+	return true
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -363,7 +385,12 @@ func isASCII(s string) bool {
 // are copied, so the result shares nothing with p.
 func normalize(p Procedure) Procedure {
 	p = p.Clone()
-	nfc := norm.NFC.String
+	nfc := func(s string) string {
+		if plainNFC(s) || norm.NFC.IsNormalString(s) {
+			return s
+		}
+		return norm.NFC.String(s)
+	}
 	p.Name = nfc(p.Name)
 	p.Field.Name = nfc(p.Field.Name)
 	p.Agency = nfc(p.Agency)

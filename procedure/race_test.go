@@ -1,0 +1,5 @@
+//go:build race
+
+package procedure_test
+
+const raceEnabled = true
