@@ -195,20 +195,25 @@ func run(data, first, last []byte) []byte {
 	return append(out, ']')
 }
 
-// loadSlowly reads a file that does not decode in one pass, procedure by
-// procedure, to report every problem with the procedure and field it is in.
+// loadSlowly reads a file that the fast path could not cut apart or decode,
+// procedure by procedure, to report every problem with the procedure and
+// field it is in. A file the fast path merely did not expect, such as one
+// with escaped keys, loads here.
 func loadSlowly(data []byte) (*Catalog, error) {
 	var file fileIn
 	if err := strictDecode(data, &file); err != nil {
 		return nil, fileError(data, err)
 	}
 	var errs []error
+	sources := make([]Source, len(file.Sources))
 	for i, s := range file.Sources {
+		sources[i] = Source{Title: s.Title, URL: s.URL, Note: s.Note}
 		if strings.TrimSpace(s.Title) == "" {
 			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
 		}
 	}
 	rd := reader{durations: make(map[string]durationResult)}
+	ps := make([]Procedure, len(file.Procedures))
 	for i, raw := range file.Procedures {
 		p, perrs := rd.procedure(raw)
 		for _, e := range perrs {
@@ -216,17 +221,17 @@ func loadSlowly(data []byte) (*Catalog, error) {
 			errs = append(errs, e)
 		}
 		if len(perrs) == 0 {
-			if err := normalize(p).validate(false); err != nil {
+			p = normalize(p)
+			if err := p.validate(false); err != nil {
 				errs = append(errs, atIndex(err, i))
 			}
 		}
+		ps[i] = p
 	}
-	if len(errs) == 0 {
-		// Every element decodes on its own; the file as a whole did not,
-		// so say why.
-		return nil, &ValidationError{Index: -1, Reason: "not a catalogue"}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
-	return nil, errors.Join(errs...)
+	return assemble(ps, nil, sources)
 }
 
 // strictDecode decodes one JSON value from data into v, rejecting unknown

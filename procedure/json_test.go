@@ -245,3 +245,18 @@ func TestSampleIsShared(t *testing.T) {
 	t.Parallel()
 	assert.Same(t, procedure.Sample(), procedure.Sample())
 }
+
+// Files the fast path does not expect still load, through the slow one.
+func TestLoadUnusualButValidFiles(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, file string }{
+		{"escaped key", `{"proc\u0065dures": [{` + base + `}]}`},
+		{"procedures before sources", `{"procedures": [{` + base + `}], "sources": [{"title": "Cổng"}]}`},
+		{"no sources", "{\n\"procedures\":[{" + base + "}]}\n"},
+	}
+	for _, tt := range tests {
+		cat, err := procedure.Load(strings.NewReader(tt.file))
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, 1, cat.Len(), tt.name)
+	}
+}
