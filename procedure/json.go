@@ -160,7 +160,7 @@ func Load(r io.Reader) (*Catalog, error) {
 					perrs[i] = append(perrs[i], e)
 				}
 				if len(errs) == 0 {
-					p = normalize(p)
+					normalizeOwned(&p)
 					if err := p.validate(false); err != nil {
 						perrs[i] = append(perrs[i], atIndex(err, i))
 					} else {
@@ -221,7 +221,7 @@ func loadSlowly(data []byte) (*Catalog, error) {
 			errs = append(errs, e)
 		}
 		if len(perrs) == 0 {
-			p = normalize(p)
+			normalizeOwned(&p)
 			if err := p.validate(false); err != nil {
 				errs = append(errs, atIndex(err, i))
 			}

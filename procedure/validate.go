@@ -385,6 +385,13 @@ func isASCII(s string) bool {
 // are copied, so the result shares nothing with p.
 func normalize(p Procedure) Procedure {
 	p = p.Clone()
+	normalizeOwned(&p)
+	return p
+}
+
+// normalizeOwned brings the texts of p to NFC in place, for a procedure
+// whose slices nothing else holds, such as one just read from a file.
+func normalizeOwned(p *Procedure) {
 	nfc := func(s string) string {
 		if plainNFC(s) || norm.NFC.IsNormalString(s) {
 			return s
@@ -408,5 +415,4 @@ func normalize(p Procedure) Procedure {
 	for i := range p.LegalBasis {
 		p.LegalBasis[i] = nfc(p.LegalBasis[i])
 	}
-	return p
 }
