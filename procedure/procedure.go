@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/motcua/motcua/internal/civil"
 	"github.com/motcua/motcua/sla"
 )
 
@@ -174,18 +175,11 @@ func (p Procedure) String() string { return p.Code + " " + p.Name }
 // the same day sla.DateOf(t) names, without building a Date.
 func dayOf(t time.Time) int64 {
 	const ict = 7 * 3600
-	s := t.Unix() + ict
-	d := s / 86400
-	if s%86400 < 0 {
-		d--
-	}
-	return d
+	return civil.FloorDiv(t.Unix()+ict, 86400)
 }
 
 // dayNumber returns the day count of d since 1970-01-01.
-func dayNumber(d sla.Date) int64 {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Unix() / 86400
-}
+func dayNumber(d sla.Date) int64 { return int64(civil.Days(d.Year, int(d.Month), d.Day)) }
 
 // A Channel is a way to file a dossier or receive its result, numbered as
 // the national portal numbers them (DOMAIN.md §4).
