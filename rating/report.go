@@ -146,10 +146,15 @@ func (r Report) Timeliness() (early, onTime, late Count) {
 	return Count{s.Early, sh[0]}, Count{s.OnTime, sh[1]}, Count{s.Late, sh[2]}
 }
 
-// OnTimeRate returns (early + on time) ÷ resolved (DOMAIN.md §5); 0 with
-// nothing resolved.
+// OnTimeRate returns (early + on time) ÷ resolved (DOMAIN.md §5) as the
+// sum of the early and on-time shares that Timeliness gives, so that the
+// figures printed together agree: 25,82% + 74,08% = 99,90%. It is at most a
+// hundredth from Ratio(early+onTime, resolved), which can differ (with 245
+// early, 703 on time and 1 late, the shares say 99,90% and the ratio
+// 99,89%). It is 0 with nothing resolved.
 func (r Report) OnTimeRate() Percent {
-	return Ratio(r.Summary.Early+r.Summary.OnTime, r.Summary.Resolved)
+	early, onTime, _ := r.Timeliness()
+	return early.Share + onTime.Share
 }
 
 // Ratings returns the ratings of each level with their shares of all

@@ -174,6 +174,30 @@ func TestReportGrowth(t *testing.T) {
 	}
 }
 
+func TestOnTimeRateAgreesWithShares(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                string
+		early, onTime, late int
+		want                rating.Percent
+	}{
+		{"2020", 21888, 62801, 83, 9990},
+		{"a small year", 245, 703, 1, 9990}, // Ratio says 99,89%
+		{"nothing resolved", 0, 0, 0, 0},
+		{"all late", 0, 0, 3, 0},
+		{"none late", 1, 2, 0, rating.Whole},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := rating.Report{Summary: dossier.Summary{Resolved: tt.early + tt.onTime + tt.late, Early: tt.early, OnTime: tt.onTime, Late: tt.late}}
+			assert.Equal(t, tt.want, r.OnTimeRate())
+			e, o, _ := r.Timeliness()
+			assert.Equal(t, e.Share+o.Share, r.OnTimeRate())
+		})
+	}
+}
+
 func TestReportByChannel(t *testing.T) {
 	t.Parallel()
 	// A channel the portal does not know still counts, after the three.
