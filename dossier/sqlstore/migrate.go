@@ -1,0 +1,173 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// A migration is one file migrations/<dialect>/NNNN_name.sql. Each dialect
+// has the same versions; a version, once released, never changes: a change
+// of schema is a new file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrationLock is the PostgreSQL advisory lock that Migrate holds, so that
+// instances starting at once migrate one after another. Its value is
+// arbitrary but fixed: "motcua" in ASCII.
+const migrationLock = 0x6d6f74637561
+
+// migrations returns the dialect's migrations in order.
+func migrations(d Dialect) ([]migration, error) {
+	dir := "migrations/" + map[Dialect]string{PostgreSQL: "postgres", SQLite: "sqlite"}[d]
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("sqlstore: migration file %s is not NNNN_name.sql", e.Name())
+		}
+		b, err := migrationFiles.ReadFile(path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, sql: string(b)})
+	}
+	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("sqlstore: migration %d is missing", i+1)
+		}
+	}
+	return out, nil
+}
+
+// Migrate brings the schema up to date: it applies, in order and each once,
+// the migrations embedded in the package that the database has not had. It
+// is idempotent, and safe when several instances start at once: they take
+// turns, under a PostgreSQL advisory lock (pg_advisory_xact_lock) or
+// SQLite's write lock (BEGIN IMMEDIATE), and each applies what the ones
+// before it left. All of it happens in one transaction, so a failure leaves
+// the schema as it was.
+//
+// A database migrated by a newer release is left as it is: migrations only
+// add, so an older instance still running during a rolling upgrade keeps
+// working.
+func (s *Store) Migrate(ctx context.Context) error {
+	ms, err := migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	if s.dialect == PostgreSQL {
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+				return err
+			}
+			return apply(ctx, tx, ms, `CREATE TABLE IF NOT EXISTS sqlstore_migrations (
+				version    integer PRIMARY KEY,
+				name       text NOT NULL,
+				applied_at timestamptz NOT NULL DEFAULT now())`)
+		})
+	} else {
+		err = s.sqliteImmediate(ctx, func(conn *sql.Conn) error {
+			return apply(ctx, conn, ms, `CREATE TABLE IF NOT EXISTS sqlstore_migrations (
+				version    INTEGER PRIMARY KEY,
+				name       TEXT NOT NULL,
+				applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrating the %s schema: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// sqliteImmediate runs f on one connection inside BEGIN IMMEDIATE … COMMIT.
+// database/sql cannot ask for IMMEDIATE on a *sql.DB it did not open, so
+// the statements are sent by hand.
+func (s *Store) sqliteImmediate(ctx context.Context, f func(*sql.Conn) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := s.write(ctx, func() error {
+		if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+			return err
+		}
+		if err := f(conn); err != nil {
+			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil {
+				// A connection left inside a transaction must not go back
+				// to the pool.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+			return err
+		}
+		_, err := conn.ExecContext(ctx, `COMMIT`)
+		return err
+	}); err != nil {
+		return err
+	}
+	return nil
+}
+
+type execQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// apply makes the migrations table with create, then applies the
+// migrations it does not list.
+func apply(ctx context.Context, db execQuerier, ms []migration, create string) error {
+	if _, err := db.ExecContext(ctx, create); err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT version FROM sqlstore_migrations`)
+	if err != nil {
+		return err
+	}
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		done[v] = true
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if done[m.version] {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO sqlstore_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
