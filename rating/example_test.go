@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/memstore"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
@@ -131,4 +132,61 @@ func ExampleReport_WriteText() {
 	// - Rất hài lòng: 9.807 lượt (95,66%);
 	// - Hài lòng: 445 lượt (4,34%);
 	// - Không hài lòng: 0 lượt (0,00%).
+}
+
+// The grades at the ends of their bands: exactly 15 is good, not
+// excellent.
+func ExampleGradeOf() {
+	for _, total := range []int{18, 16, 15, 12, 11, 9, 8, 6, 5} {
+		fmt.Printf("%d: %v\n", total, rating.GradeOf(total))
+	}
+	// Output:
+	// 18: Rất tốt
+	// 16: Rất tốt
+	// 15: Tốt
+	// 12: Tốt
+	// 11: Khá
+	// 9: Khá
+	// 8: Trung bình
+	// 6: Trung bình
+	// 5: Yếu
+}
+
+// A household business registration (1.001612, 03 ngày làm việc) received
+// on Monday morning and resolved on Tuesday, before its due day, with no
+// supplement: the dossier earns full points on the first three indicators.
+func ExampleEvaluate() {
+	ctx := context.Background()
+	now := time.Date(2025, time.August, 4, 8, 0, 0, 0, sla.ICT)
+	svc, err := dossier.NewService(dossier.Config{Store: memstore.New(), Catalog: procedure.Sample(), Agency: "000.00.01.H26", Now: func() time.Time { return now }})
+	if err != nil {
+		panic(err)
+	}
+	d, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001612", Applicant: dossier.Applicant{Name: "Trần Văn Bình"}, Channel: procedure.Direct})
+	if err != nil {
+		panic(err)
+	}
+	now = now.Add(26 * time.Hour)
+	if d, err = svc.Resolve(ctx, d.Code, "chuyên viên"); err != nil {
+		panic(err)
+	}
+	e, err := rating.Evaluate(svc.Calendar(), d, rating.Assessment{Agencies: 2, OnTheSpot: 0, Publicity: 2, Conduct: 2, Complaints: 1, OnlineServices: 1})
+	if err != nil {
+		panic(err)
+	}
+	for i := rating.TotalTime; i <= rating.OnlineServices; i++ {
+		fmt.Printf("%d. %s: %d\n", i, i, e.Of(i))
+	}
+	fmt.Printf("%d/18: %v\n", e.Total(), e.Grade())
+	// Output:
+	// 1. Tổng thời gian giải quyết so với thời gian quy định: 2
+	// 2. Thời gian thực hiện của từng cơ quan, đơn vị tham gia giải quyết: 2
+	// 3. Số lần phải liên hệ để hoàn thiện hồ sơ: 2
+	// 4. Số lượng cơ quan, đơn vị phải liên hệ để hoàn thiện hồ sơ: 2
+	// 5. Giải quyết theo hình thức 4 tại chỗ: 0
+	// 6. Công khai thủ tục hành chính: 2
+	// 7. Thái độ, tác phong của cán bộ, công chức: 2
+	// 8. Tiếp nhận, xử lý phản ánh, kiến nghị: 1
+	// 9. Cung cấp dịch vụ công trực tuyến: 1
+	// 14/18: Tốt
 }
