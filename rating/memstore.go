@@ -10,8 +10,7 @@ import (
 )
 
 // A MemStore is an in-memory Store, safe for concurrent use, for tests,
-// examples and small embedders; it loses everything on exit. The SQL store
-// keeps ratings for good.
+// examples and small embedders; it loses everything on exit.
 type MemStore struct {
 	now func() time.Time
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strconv"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
@@ -56,7 +57,7 @@ type Rating struct {
 // matches ErrInvalid.
 func (r Rating) Validate(now time.Time) error {
 	if !r.Level.Valid() {
-		return &LevelError{Input: r.Level.String()}
+		return &LevelError{Input: strconv.Itoa(int(r.Level))}
 	}
 	if r.At.IsZero() {
 		return fmt.Errorf("%w: the time of the rating is unset", ErrInvalid)

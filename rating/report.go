@@ -196,7 +196,10 @@ func (r Report) WriteText(w io.Writer) error {
 	s := r.Summary
 
 	p("BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n")
-	p("Từ ngày %s đến ngày %s\n\n", dmy(r.From), dmy(r.To.Add(-time.Nanosecond)))
+	if !r.From.IsZero() && !r.To.IsZero() {
+		p("Từ ngày %s đến ngày %s\n", dmy(r.From), dmy(r.To.Add(-time.Nanosecond)))
+	}
+	p("\n")
 
 	p("Tiếp nhận %d hồ sơ", s.Received)
 	if g, ok := r.Growth(); ok {

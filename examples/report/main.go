@@ -173,7 +173,7 @@ func fit(target []int, scale float64, lo, hi int) ([]int, error) {
 	limit := 10*centre + 10000
 	for d := 0; d <= limit; d++ {
 		for _, n := range []int{centre - d, centre + d} {
-			if n < lo || (hi > 0 && n > hi) || n <= 0 || (d == 0 && n != centre) {
+			if n < lo || (hi > 0 && n > hi) || n <= 0 {
 				continue
 			}
 			if best := fitTotal(target, want, scale, n); best != nil {
