@@ -1,0 +1,545 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/sla"
+)
+
+// defaultActor is recorded as the officer when a request names none.
+const defaultActor = "Cán bộ một cửa"
+
+// Lengths of the text fields, in characters.
+const (
+	maxName    = 200
+	maxText    = 500 // addresses, reasons, officers' names
+	maxComment = 2000
+	maxShort   = 100 // ID numbers, phones, e-mails
+)
+
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		logger(r.Context()).Warn("store does not answer", "err", err)
+		writeProblem(w, r, errUnavailable)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// intakeRequest is the body of POST /api/v1/dossiers.
+type intakeRequest struct {
+	Procedure     string            `json:"procedure"`
+	Applicant     dossier.Applicant `json:"applicant"`
+	Channel       string            `json:"channel"`
+	ReturnChannel string            `json:"returnChannel"`
+	Actor         string            `json:"actor"`
+}
+
+func (s *server) receive(w http.ResponseWriter, r *http.Request) {
+	var req intakeRequest
+	if err := readJSON(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in, err := s.intake(req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.svc.Receive(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code.String())
+	writeJSON(w, http.StatusCreated, s.viewDossier(d))
+}
+
+// intake checks a request to receive a dossier, so that every mistake gets
+// a Vietnamese explanation before the service sees it.
+func (s *server) intake(req intakeRequest) (dossier.Intake, error) {
+	var in dossier.Intake
+	code := strings.TrimSpace(req.Procedure)
+	if code == "" {
+		return in, invalidValue("Cần mã thủ tục (procedure), ví dụ 1.001612.")
+	}
+	if !procedure.ValidCode(code) {
+		return in, invalidValue(fmt.Sprintf("«%s» không phải là mã thủ tục, ví dụ 1.001612.", code))
+	}
+	p, err := s.catalog.Lookup(code, s.now())
+	if err != nil {
+		return in, invalidValue(fmt.Sprintf("Không có thủ tục mã %s đang có hiệu lực.", code))
+	}
+	in.Procedure = code
+
+	in.Channel = procedure.Direct
+	if req.Channel != "" {
+		ch, ok := parseChannel(req.Channel)
+		if !ok {
+			return in, invalidValue("Kênh nộp (channel) phải là direct, online hoặc postal.")
+		}
+		in.Channel = ch
+	}
+	in.ReturnChannel = in.Channel
+	if req.ReturnChannel != "" {
+		ch, ok := parseChannel(req.ReturnChannel)
+		if !ok {
+			return in, invalidValue("Kênh trả kết quả (returnChannel) phải là direct, online hoặc postal.")
+		}
+		in.ReturnChannel = ch
+	}
+	for _, ch := range []procedure.Channel{in.Channel, in.ReturnChannel} {
+		if !p.Allows(ch) {
+			return in, invalidValue(fmt.Sprintf("Thủ tục %s không thực hiện qua kênh %s.", p.Code, ch))
+		}
+	}
+
+	a := req.Applicant
+	a.Name = strings.Join(strings.Fields(a.Name), " ")
+	if a.Name == "" {
+		return in, invalidValue("Cần họ tên người nộp hồ sơ (applicant.name).")
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{
+		{"applicant.name", a.Name, maxName},
+		{"applicant.idNumber", a.IDNumber, maxShort},
+		{"applicant.phone", a.Phone, maxShort},
+		{"applicant.email", a.Email, maxShort},
+		{"applicant.address", a.Address, maxText},
+		{"applicant.organisation", a.Organisation, maxText},
+		{"actor", req.Actor, maxText},
+	} {
+		if err := checkText(f.name, f.value, f.max); err != nil {
+			return in, err
+		}
+	}
+	if a.Email != "" && !strings.Contains(a.Email, "@") {
+		return in, invalidValue("Địa chỉ thư điện tử (applicant.email) không hợp lệ.")
+	}
+	in.Applicant = a
+	in.Actor = actor(req.Actor)
+	return in, nil
+}
+
+func actor(s string) string {
+	if s = strings.TrimSpace(s); s != "" {
+		return s
+	}
+	return defaultActor
+}
+
+// pathCode reads the {code} of the path.
+func pathCode(r *http.Request) (dossier.Code, error) {
+	c, err := dossier.ParseCode(r.PathValue("code"))
+	if err != nil || c.IsZero() {
+		return dossier.Code{}, errBadCode
+	}
+	return c, nil
+}
+
+func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
+	c, err := pathCode(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.svc.Get(r.Context(), c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.viewDossier(d))
+}
+
+// actionRequest is the body of POST /api/v1/dossiers/{code}/{action}.
+type actionRequest struct {
+	Actor  string `json:"actor"`
+	Reason string `json:"reason"`
+	To     string `json:"to"`
+	Due    string `json:"due"`
+}
+
+// use says whether an action takes a field.
+type use uint8
+
+const (
+	unused use = iota
+	optional
+	required
+)
+
+// An action is one of the desk's actions on a dossier, with the fields of
+// actionRequest it takes.
+type action struct {
+	reason, to, due use
+	run             func(s *server, ctx context.Context, c dossier.Code, actor string, req actionRequest, due time.Time) (*dossier.Dossier, error)
+}
+
+var actions = map[string]action{
+	"transfer": {to: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Transfer(ctx, c, a, req.To)
+	}},
+	"request-supplement": {reason: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.RequestSupplement(ctx, c, a, req.Reason)
+	}},
+	"supplement": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Supplement(ctx, c, a)
+	}},
+	"request-payment": {reason: optional, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.RequestPayment(ctx, c, a, req.Reason)
+	}},
+	"pay": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Pay(ctx, c, a)
+	}},
+	"reschedule": {reason: required, due: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, due time.Time) (*dossier.Dossier, error) {
+		return s.svc.Reschedule(ctx, c, a, req.Reason, due)
+	}},
+	"resolve": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Resolve(ctx, c, a)
+	}},
+	"return": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Return(ctx, c, a)
+	}},
+	"refuse": {reason: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Refuse(ctx, c, a, req.Reason)
+	}},
+	"withdraw": {reason: optional, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Withdraw(ctx, c, a, req.Reason)
+	}},
+	"stop": {reason: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return s.svc.Stop(ctx, c, a, req.Reason)
+	}},
+}
+
+func (s *server) act(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("action")
+	a, ok := actions[name]
+	if !ok {
+		s.fail(w, r, notFound(fmt.Sprintf("Không có thao tác «%s». Các thao tác: transfer, request-supplement, supplement, "+
+			"request-payment, pay, reschedule, resolve, return, refuse, withdraw, stop.", name)))
+		return
+	}
+	c, err := pathCode(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req actionRequest
+	if err := readJSON(w, r, &req, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	due, err := a.check(name, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := a.run(s, r.Context(), c, actor(req.Actor), req, due)
+	if err != nil {
+		if name == "reschedule" && errors.Is(err, dossier.ErrInvalid) {
+			err = invalidValue("Ngày hẹn mới (due) phải sau ngày hẹn hiện tại.")
+		}
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.viewDossier(d))
+}
+
+// check reports a field the action needs and lacks, or gets and does not
+// take, and reads the new appointment of a reschedule.
+func (a action) check(name string, req actionRequest) (time.Time, error) {
+	for _, f := range []struct {
+		field, value string
+		use          use
+		what         string
+	}{
+		{"reason", req.Reason, a.reason, "lý do"},
+		{"to", req.To, a.to, "người hoặc bộ phận nhận hồ sơ"},
+		{"due", req.Due, a.due, "ngày hẹn mới"},
+	} {
+		blank := strings.TrimSpace(f.value) == ""
+		switch {
+		case f.use == required && blank:
+			return time.Time{}, invalidValue(fmt.Sprintf("Thao tác %s cần trường «%s» (%s).", name, f.field, f.what))
+		case f.use == unused && f.value != "":
+			return time.Time{}, invalidValue(fmt.Sprintf("Thao tác %s không nhận trường «%s».", name, f.field))
+		}
+	}
+	for _, f := range []struct{ field, value string }{{"actor", req.Actor}, {"reason", req.Reason}, {"to", req.To}} {
+		if err := checkText(f.field, f.value, maxText); err != nil {
+			return time.Time{}, err
+		}
+	}
+	if a.due == unused {
+		return time.Time{}, nil
+	}
+	due, err := sla.ParseTime(req.Due)
+	if err != nil {
+		return time.Time{}, invalidValue(fmt.Sprintf("Không đọc được ngày hẹn «%s»: hãy viết 2025-02-05 10:00 hoặc theo RFC 3339.", req.Due))
+	}
+	return due, nil
+}
+
+// Pages of the list.
+const (
+	defaultPage = 50
+	maxPage     = 500
+)
+
+type listPage struct {
+	Items []listItem `json:"items"`
+	Next  string     `json:"next,omitempty"`
+}
+
+func (s *server) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var f dossier.Filter
+	var err error
+	if f.ReceivedFrom, err = parseBound(q.Get("from"), false); err != nil {
+		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «from»: %s", boundHelp)))
+		return
+	}
+	if f.ReceivedTo, err = parseBound(q.Get("to"), true); err != nil {
+		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «to»: %s", boundHelp)))
+		return
+	}
+	if v := q.Get("status"); v != "" {
+		st, ok := parseStatus(v)
+		if !ok {
+			s.fail(w, r, invalidValue("Trạng thái (status) không hợp lệ: dùng received, in-progress, awaiting-supplement, "+
+				"awaiting-payment, resolved, returned, refused, withdrawn, stopped, submitted, hoặc mã 1–10 của Cổng dịch vụ công."))
+			return
+		}
+		f.Status = st
+	}
+	if v := q.Get("procedure"); v != "" {
+		if !procedure.ValidCode(v) {
+			s.fail(w, r, invalidValue(fmt.Sprintf("«%s» không phải là mã thủ tục.", v)))
+			return
+		}
+		f.Procedure = v
+	}
+	if v := q.Get("channel"); v != "" {
+		ch, ok := parseChannel(v)
+		if !ok {
+			s.fail(w, r, invalidValue("Kênh (channel) phải là direct, online hoặc postal."))
+			return
+		}
+		f.Channel = ch
+	}
+	limit := defaultPage
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPage {
+			s.fail(w, r, invalidValue(fmt.Sprintf("Số hồ sơ mỗi trang (limit) phải từ 1 đến %d.", maxPage)))
+			return
+		}
+		limit = n
+	}
+	var after *cursor
+	if v := q.Get("cursor"); v != "" {
+		c, ok := parseCursor(v)
+		if !ok {
+			s.fail(w, r, badRequest("invalid-cursor", "Con trỏ trang không hợp lệ",
+				"Hãy dùng nguyên giá trị «next» của trang trước."))
+			return
+		}
+		after = &c
+		if c.received.After(f.ReceivedFrom) {
+			f.ReceivedFrom = c.received // the store skips what came before
+		}
+	}
+
+	page := listPage{Items: make([]listItem, 0, min(limit, 64))}
+	var last *dossier.Dossier
+	for d, err := range s.store.List(r.Context(), f) {
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if after != nil && !after.before(d) {
+			continue
+		}
+		if len(page.Items) == limit {
+			page.Next = cursorAfter(last).String()
+			break
+		}
+		page.Items = append(page.Items, s.listItem(d))
+		last = d
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+const boundHelp = "hãy viết một ngày (2025-01-27), một thời điểm (2025-01-27 08:00) hoặc theo RFC 3339."
+
+// parseBound reads a bound of a period. A date is a whole day: as a start,
+// its first instant; as an end, the first instant of the next day, so that
+// from=2025-01-01&to=2025-01-31 is the whole of January. An empty bound is
+// open (the zero time).
+func parseBound(s string, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := sla.ParseDate(s); err == nil {
+		if end {
+			d = d.AddDays(1)
+		}
+		return d.At(0, 0), nil
+	}
+	return sla.ParseTime(s)
+}
+
+func (s *server) lookup(w http.ResponseWriter, r *http.Request) {
+	c, err := pathCode(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.svc.Get(r.Context(), c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, s.publicView(d))
+}
+
+// ratingRequest is the body of POST /api/v1/public/dossiers/{code}/rating.
+type ratingRequest struct {
+	Level   rating.Level `json:"level"`
+	Comment string       `json:"comment"`
+}
+
+type ratingView struct {
+	Dossier   string       `json:"dossier"`
+	Level     rating.Level `json:"level"`
+	LevelText string       `json:"levelText"`
+	Comment   string       `json:"comment,omitempty"`
+	At        stamp        `json:"at"`
+}
+
+func (s *server) rate(w http.ResponseWriter, r *http.Request) {
+	c, err := pathCode(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req ratingRequest
+	if err := readJSON(w, r, &req, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rt, err := s.addRating(r.Context(), c, req.Level, req.Comment)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, ratingView{
+		Dossier: rt.Dossier, Level: rt.Level, LevelText: rt.Level.String(), Comment: rt.Comment, At: stamp(rt.At),
+	})
+}
+
+// addRating records a citizen's rating of a dossier whose result is ready;
+// the store keeps one rating per dossier.
+func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Level, comment string) (rating.Rating, error) {
+	if !level.Valid() {
+		return rating.Rating{}, invalidValue("Mức đánh giá (level) phải là 1 (rất hài lòng), 2 (hài lòng) hoặc 3 (không hài lòng).")
+	}
+	comment = strings.TrimSpace(comment)
+	if err := checkText("comment", comment, maxComment); err != nil {
+		return rating.Rating{}, err
+	}
+	d, err := s.svc.Get(ctx, c)
+	if err != nil {
+		return rating.Rating{}, err
+	}
+	if !resultReady(d.Status) {
+		return rating.Rating{}, errNotReady
+	}
+	rt := rating.Rating{Dossier: c.String(), Level: level, Comment: comment, At: s.now().In(sla.ICT), Channel: procedure.Online}
+	if err := s.ratings.Add(ctx, rt); err != nil {
+		return rating.Rating{}, err
+	}
+	return rt, nil
+}
+
+func (s *server) summary(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	now := s.now().In(sla.ICT)
+	from, err := parseBound(q.Get("from"), false)
+	if err != nil {
+		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «from»: %s", boundHelp)))
+		return
+	}
+	to, err := parseBound(q.Get("to"), true)
+	if err != nil {
+		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «to»: %s", boundHelp)))
+		return
+	}
+	if from.IsZero() {
+		from = time.Date(now.Year(), time.January, 1, 0, 0, 0, 0, sla.ICT)
+	}
+	if to.IsZero() {
+		to = sla.DateOf(now).AddDays(1).At(0, 0)
+	}
+	if !to.After(from) {
+		s.fail(w, r, invalidValue("Cuối kỳ (to) phải sau đầu kỳ (from)."))
+		return
+	}
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "text" {
+		s.fail(w, r, invalidValue("Định dạng (format) phải là json hoặc text."))
+		return
+	}
+	rep, err := rating.Build(r.Context(), s.cal, s.store, s.ratings, from, to, now)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prevFrom := previousPeriod(from, to)
+	for _, err := range s.store.List(r.Context(), dossier.Filter{ReceivedFrom: prevFrom, ReceivedTo: from}) {
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rep.PreviousReceived++
+	}
+	if format == "text" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := rep.WriteText(w); err != nil {
+			logger(r.Context()).Error("writing the report", "err", err)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if err := rep.WriteJSON(w); err != nil {
+		logger(r.Context()).Error("writing the report", "err", err)
+	}
+}
+
+// previousPeriod returns the start of the period before [from, to), which
+// ends at from: as many whole months back when the period is whole months
+// (a year, a quarter), and the same duration back otherwise.
+func previousPeriod(from, to time.Time) time.Time {
+	f, t := from.In(sla.ICT), to.In(sla.ICT)
+	midnight := func(x time.Time) bool { return x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 }
+	if midnight(f) && midnight(t) && f.Day() == 1 && t.Day() == 1 {
+		months := (t.Year()-f.Year())*12 + int(t.Month()-f.Month())
+		return f.AddDate(0, -months, 0)
+	}
+	return f.Add(-t.Sub(f)) // ICT has no daylight saving: whole days stay whole
+}

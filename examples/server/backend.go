@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/memstore"
+	"github.com/motcua/motcua/rating"
+)
+
+// A backend is what the server keeps its data in: the dossiers, the ratings,
+// a way to ask whether the database answers, and a way to close it once the
+// last request has finished.
+type backend interface {
+	dossier.Store
+	Ratings() rating.Store
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// openBackend opens the store that dsn names: "memory" keeps everything in
+// the process (for trying the API; it is lost on exit).
+func openBackend(ctx context.Context, dsn string) (backend, error) {
+	switch {
+	case dsn == "memory" || dsn == "memory:":
+		return newMemoryBackend(), nil
+	case strings.HasPrefix(dsn, "sqlite:"), strings.HasPrefix(dsn, "file:"),
+		strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openSQL(ctx, dsn)
+	}
+	return nil, fmt.Errorf("-db %q: want sqlite:PATH, postgres://… or memory", redactDSN(dsn))
+}
+
+// redactDSN hides the password of a DSN written as a URL, for error messages.
+func redactDSN(dsn string) string {
+	scheme, rest, ok := strings.Cut(dsn, "://")
+	if !ok {
+		return dsn
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return dsn
+	}
+	if user, _, ok := strings.Cut(userinfo, ":"); ok {
+		return scheme + "://" + user + ":xxxxx@" + host
+	}
+	return dsn
+}
+
+// memoryBackend keeps dossiers and ratings in memory.
+type memoryBackend struct {
+	*memstore.Store
+	ratings *rating.MemStore
+}
+
+func newMemoryBackend() *memoryBackend {
+	return &memoryBackend{Store: memstore.New(), ratings: rating.NewMemStore()}
+}
+
+func (b *memoryBackend) Ratings() rating.Store         { return b.ratings }
+func (b *memoryBackend) Ping(ctx context.Context) error { return ctx.Err() }
+func (b *memoryBackend) Close() error                   { return nil }

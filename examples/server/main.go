@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/sla"
+)
+
+// Defaults of the flags.
+const (
+	defaultAddr   = ":8080"
+	defaultDB     = "memory"
+	defaultAgency = "000.00.01.H26"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGINT or
+// SIGTERM before the server closes their connections.
+const shutdownGrace = 30 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command line's settings.
+type options struct {
+	addr, db, catalog, agency, agencyName string
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", defaultAddr, "address to listen on")
+	fs.StringVar(&o.db, "db", defaultDB, "database: sqlite:PATH, postgres://user:pass@host/db, or memory")
+	fs.StringVar(&o.catalog, "catalog", "", "procedure catalogue file (JSON); defaults to the shipped sample")
+	fs.StringVar(&o.agency, "agency", defaultAgency, "the desk's agency e-ID, which dossier codes are issued under")
+	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if !dossier.ValidAgency(o.agency) {
+		return o, fmt.Errorf("-agency %q is not an agency e-ID such as 000.00.01.H26", o.agency)
+	}
+	return o, nil
+}
+
+// run serves until ctx is done, then shuts down: the listener closes, the
+// requests in flight finish, and only then does the store close.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	cat := procedure.Sample()
+	if o.catalog != "" {
+		if cat, err = loadCatalog(o.catalog); err != nil {
+			return err
+		}
+	}
+
+	token := getenv("MOTCUA_OFFICER_TOKEN")
+	switch {
+	case token == "":
+		if token, err = newToken(); err != nil {
+			return err
+		}
+		log.Warn("no MOTCUA_OFFICER_TOKEN: generated an officer token for this run", "token", token)
+	case len(token) < minTokenLen:
+		return fmt.Errorf("MOTCUA_OFFICER_TOKEN is too short: use at least %d characters", minTokenLen)
+	}
+
+	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	store, err := openBackend(openCtx, o.db)
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing the store", "err", err)
+		} else {
+			log.Info("store closed")
+		}
+	}()
+
+	srv, err := newServer(config{
+		Backend: store, Catalog: cat, Calendar: sla.Default(),
+		Agency: o.agency, AgencyName: o.agencyName, Token: token, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", redactDSN(o.db), "agency", o.agency, "procedures", cat.Len())
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing the requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		log.Error("shutdown", "err", err)
+		hs.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("server stopped")
+	return nil
+}
+
+// minTokenLen is the shortest officer token the server takes.
+const minTokenLen = 16
+
+// newToken makes a random officer token of 256 bits.
+func newToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+func loadCatalog(path string) (*procedure.Catalog, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cat, err := procedure.Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("-catalog %s: %w", path, err)
+	}
+	return cat, nil
+}

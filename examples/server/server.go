@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/sla"
+)
+
+// config is what a server is made of.
+type config struct {
+	// Backend keeps the dossiers and ratings. Required.
+	Backend backend
+	// Catalog holds the procedures the desk offers. Defaults to
+	// procedure.Sample().
+	Catalog *procedure.Catalog
+	// Calendar computes due times. Defaults to sla.Default().
+	Calendar *sla.Calendar
+	// Agency is the e-ID dossier codes are issued under. Required.
+	Agency string
+	// AgencyName heads the printed receipt. Defaults to "Bộ phận tiếp nhận
+	// và trả kết quả".
+	AgencyName string
+	// Token is the officers' bearer token. Required.
+	Token string
+	// Logger gets one line per request and every failure. Defaults to
+	// slog.Default().
+	Logger *slog.Logger
+	// Now tells the time; tests fix it. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// defaultAgencyName heads the receipt when no -agency-name is given.
+const defaultAgencyName = "Bộ phận tiếp nhận và trả kết quả"
+
+// A server is the one-stop desk's HTTP service. It is an http.Handler and is
+// safe for concurrent use.
+type server struct {
+	svc        *dossier.Service
+	store      backend
+	ratings    rating.Store
+	catalog    *procedure.Catalog
+	cal        *sla.Calendar
+	agency     string
+	agencyName string
+	token      [sha256.Size]byte // SHA-256 of the officers' token
+	log        *slog.Logger
+	now        func() time.Time
+	mux        *http.ServeMux
+	pages      *pages
+	origin     *http.CrossOriginProtection
+	routed     http.Handler // mux behind the cross-origin check
+	idPrefix   string
+	idSeq      atomic.Uint64
+}
+
+func newServer(cfg config) (*server, error) {
+	if cfg.Backend == nil {
+		return nil, errors.New("server: no backend")
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("server: no officer token")
+	}
+	if cfg.Catalog == nil {
+		cfg.Catalog = procedure.Sample()
+	}
+	if cfg.Calendar == nil {
+		cfg.Calendar = sla.Default()
+	}
+	if cfg.AgencyName == "" {
+		cfg.AgencyName = defaultAgencyName
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	svc, err := dossier.NewService(dossier.Config{
+		Store: cfg.Backend, Catalog: cfg.Catalog, Calendar: cfg.Calendar, Agency: cfg.Agency, Now: cfg.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	pg, err := newPages()
+	if err != nil {
+		return nil, err
+	}
+	var prefix [4]byte
+	if _, err := rand.Read(prefix[:]); err != nil {
+		return nil, err
+	}
+	s := &server{
+		svc: svc, store: cfg.Backend, ratings: cfg.Backend.Ratings(),
+		catalog: cfg.Catalog, cal: cfg.Calendar, agency: cfg.Agency, agencyName: cfg.AgencyName,
+		token: sha256.Sum256([]byte(cfg.Token)), log: cfg.Logger, now: cfg.Now,
+		mux: http.NewServeMux(), pages: pg, origin: http.NewCrossOriginProtection(),
+		idPrefix: hex.EncodeToString(prefix[:]),
+	}
+	s.origin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, errCrossOrigin)
+	}))
+	s.routes()
+	s.routed = s.origin.Handler(s.mux)
+	return s, nil
+}
+
+func (s *server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", s.health)
+	m.HandleFunc("GET /api/v1/procedures", s.searchProcedures)
+	m.HandleFunc("GET /api/v1/procedures/{code}", s.getProcedure)
+	m.HandleFunc("GET /api/v1/due", s.due)
+	m.Handle("POST /api/v1/dossiers", s.officer(s.receive))
+	m.Handle("GET /api/v1/dossiers", s.officer(s.list))
+	m.Handle("GET /api/v1/dossiers/{code}", s.officer(s.getDossier))
+	m.Handle("POST /api/v1/dossiers/{code}/{action}", s.officer(s.act))
+	m.HandleFunc("GET /api/v1/public/dossiers/{code}", s.lookup)
+	m.HandleFunc("POST /api/v1/public/dossiers/{code}/rating", s.rate)
+	m.Handle("GET /api/v1/reports/summary", s.officer(s.summary))
+	m.Handle("GET /dossiers/{code}/receipt", s.officer(s.receipt))
+	m.HandleFunc("GET /tra-cuu", s.lookupPage)
+	m.HandleFunc("POST /tra-cuu", s.ratePage)
+	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/tra-cuu", http.StatusSeeOther)
+	})
+}
+
+// ServeHTTP gives every request an ID and a logger, logs it when it is done,
+// turns a panic into a 500, sets the security headers, refuses cross-site
+// form posts, and answers unknown paths and methods with problems.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := s.requestID(r)
+	log := s.log.With("request_id", id)
+	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, &reqInfo{id: id, log: log}))
+	rw := &recorder{ResponseWriter: w}
+	h := rw.Header()
+	h.Set("X-Request-ID", id)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+	defer func() {
+		v := recover()
+		if v != nil {
+			if v == http.ErrAbortHandler { //nolint:errorlint // sentinel passed to panic
+				panic(v)
+			}
+			log.Error("panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if rw.status != 0 {
+				// Part of the answer is out: cut the connection so that the
+				// client does not take it for a whole one.
+				s.logRequest(log, r, rw, start)
+				panic(http.ErrAbortHandler)
+			}
+			writeProblem(rw, r, errInternal)
+		}
+		s.logRequest(log, r, rw, start)
+	}()
+
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.noRoute(rw, r)
+		return
+	}
+	s.routed.ServeHTTP(rw, r)
+}
+
+func (s *server) logRequest(log *slog.Logger, r *http.Request, rw *recorder, start time.Time) {
+	status := rw.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", status),
+		slog.Int64("bytes", rw.bytes),
+		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+	)
+}
+
+// noRoute answers a request no route matches, as the mux would (404, or 405
+// with Allow), but as a problem.
+func (s *server) noRoute(w http.ResponseWriter, r *http.Request) {
+	h, _ := s.mux.Handler(r)
+	probe := &probeWriter{header: http.Header{}}
+	h.ServeHTTP(probe, r)
+	if probe.status == http.StatusMethodNotAllowed {
+		p := *errMethod
+		p.allow = probe.header.Get("Allow")
+		writeProblem(w, r, &p)
+		return
+	}
+	writeProblem(w, r, errNoRoute)
+}
+
+// probeWriter takes what the mux's own 404 and 405 handlers write.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+func (p *probeWriter) Header() http.Header         { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (p *probeWriter) WriteHeader(status int)      { p.status = status }
+
+// recorder notes the status and size of a response for the log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (rw *recorder) WriteHeader(status int) {
+	if rw.status == 0 {
+		rw.status = status
+	}
+	rw.ResponseWriter.WriteHeader(status)
+}
+
+func (rw *recorder) Write(b []byte) (int, error) {
+	if rw.status == 0 {
+		rw.status = http.StatusOK
+	}
+	n, err := rw.ResponseWriter.Write(b)
+	rw.bytes += int64(n)
+	return n, err
+}
+
+func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
+
+// requestID keeps an ID a proxy in front gave the request, if it is short
+// and plain, and otherwise makes one: a random prefix per process and a
+// counter.
+func (s *server) requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-ID"); id != "" && len(id) <= 64 && plainID(id) {
+		return id
+	}
+	return s.idPrefix + "-" + strconv.FormatUint(s.idSeq.Add(1), 10)
+}
+
+func plainID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+type ctxKey struct{}
+
+type reqInfo struct {
+	id  string
+	log *slog.Logger
+}
+
+func requestID(ctx context.Context) string {
+	if ri, ok := ctx.Value(ctxKey{}).(*reqInfo); ok {
+		return ri.id
+	}
+	return ""
+}
+
+func logger(ctx context.Context) *slog.Logger {
+	if ri, ok := ctx.Value(ctxKey{}).(*reqInfo); ok {
+		return ri.log
+	}
+	return slog.Default()
+}
+
+// officer lets a request through only with the officers' bearer token. The
+// token is compared as a SHA-256 digest in constant time, so neither its
+// length nor its content leaks through timing; a missing or wrong token gets
+// the same 401.
+func (s *server) officer(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := bearer(r.Header.Get("Authorization"))
+		sum := sha256.Sum256([]byte(tok))
+		if subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 || !ok {
+			writeProblem(w, r, errUnauthorized)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		h(w, r)
+	})
+}
+
+// bearer takes the token out of an Authorization header "Bearer <token>".
+func bearer(h string) (string, bool) {
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok = strings.TrimSpace(tok)
+	return tok, tok != ""
+}
