@@ -536,7 +536,9 @@ func (s *server) summary(w http.ResponseWriter, r *http.Request) {
 // (a year, a quarter), and the same duration back otherwise.
 func previousPeriod(from, to time.Time) time.Time {
 	f, t := from.In(sla.ICT), to.In(sla.ICT)
-	midnight := func(x time.Time) bool { return x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 }
+	midnight := func(x time.Time) bool {
+		return x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0
+	}
 	if midnight(f) && midnight(t) && f.Day() == 1 && t.Day() == 1 {
 		months := (t.Year()-f.Year())*12 + int(t.Month()-f.Month())
 		return f.AddDate(0, -months, 0)

@@ -59,6 +59,6 @@ func newMemoryBackend() *memoryBackend {
 	return &memoryBackend{Store: memstore.New(), ratings: rating.NewMemStore()}
 }
 
-func (b *memoryBackend) Ratings() rating.Store         { return b.ratings }
+func (b *memoryBackend) Ratings() rating.Store          { return b.ratings }
 func (b *memoryBackend) Ping(ctx context.Context) error { return ctx.Err() }
 func (b *memoryBackend) Close() error                   { return nil }

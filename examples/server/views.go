@@ -98,31 +98,31 @@ func parseChannel(s string) (procedure.Channel, bool) {
 }
 
 type dossierView struct {
-	ID               string             `json:"id"`
-	Code             string             `json:"code"`
-	Procedure        string             `json:"procedure"`
-	ProcedureName    string             `json:"procedureName,omitempty"`
-	ProcedureVersion string             `json:"procedureVersion,omitempty"`
-	Limit            string             `json:"limit,omitempty"`
-	Regime           string             `json:"supplementRegime,omitempty"`
-	Applicant        dossier.Applicant  `json:"applicant"`
-	Channel          string             `json:"channel"`
-	ReturnChannel    string             `json:"returnChannel"`
-	Status           string             `json:"status"`
-	StatusCode       int                `json:"statusCode"`
-	StatusText       string             `json:"statusText"`
-	Timeliness       string             `json:"timeliness,omitempty"`
-	TimelinessText   string             `json:"timelinessText,omitempty"`
-	SubmittedAt      stamp              `json:"submittedAt,omitzero"`
-	ReceivedAt       stamp              `json:"receivedAt,omitzero"`
-	Due              stamp              `json:"due,omitzero"`
-	OriginalDue      stamp              `json:"originalDue,omitzero"`
-	FinishedAt       stamp              `json:"finishedAt,omitzero"`
-	ReturnedAt       stamp              `json:"returnedAt,omitzero"`
-	Pauses           []pauseView        `json:"pauses,omitempty"`
-	Handovers        []handoverView     `json:"handovers,omitempty"`
-	Events           []eventView        `json:"events,omitempty"`
-	Version          int                `json:"version"`
+	ID               string            `json:"id"`
+	Code             string            `json:"code"`
+	Procedure        string            `json:"procedure"`
+	ProcedureName    string            `json:"procedureName,omitempty"`
+	ProcedureVersion string            `json:"procedureVersion,omitempty"`
+	Limit            string            `json:"limit,omitempty"`
+	Regime           string            `json:"supplementRegime,omitempty"`
+	Applicant        dossier.Applicant `json:"applicant"`
+	Channel          string            `json:"channel"`
+	ReturnChannel    string            `json:"returnChannel"`
+	Status           string            `json:"status"`
+	StatusCode       int               `json:"statusCode"`
+	StatusText       string            `json:"statusText"`
+	Timeliness       string            `json:"timeliness,omitempty"`
+	TimelinessText   string            `json:"timelinessText,omitempty"`
+	SubmittedAt      stamp             `json:"submittedAt,omitzero"`
+	ReceivedAt       stamp             `json:"receivedAt,omitzero"`
+	Due              stamp             `json:"due,omitzero"`
+	OriginalDue      stamp             `json:"originalDue,omitzero"`
+	FinishedAt       stamp             `json:"finishedAt,omitzero"`
+	ReturnedAt       stamp             `json:"returnedAt,omitzero"`
+	Pauses           []pauseView       `json:"pauses,omitempty"`
+	Handovers        []handoverView    `json:"handovers,omitempty"`
+	Events           []eventView       `json:"events,omitempty"`
+	Version          int               `json:"version"`
 }
 
 type pauseView struct {
