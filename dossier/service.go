@@ -187,13 +187,8 @@ func (s *Service) Transfer(ctx context.Context, c Code, actor, to string) (*Doss
 	}
 	return s.act(ctx, c, KindTransfer, actor, to, func(d *Dossier, now time.Time) error {
 		s.closeStep(d, now)
-		h := Handover{From: actor, To: to, At: now}
-		if p, err := s.version(d); err == nil && len(d.Handovers) < len(p.Steps) {
-			step := p.Steps[len(d.Handovers)]
-			h.Step = step.Name
-			h.Due, _ = s.cal.Deadline(now, step.Duration)
-		}
-		d.Handovers = append(d.Handovers, h)
+		d.Handovers = append(d.Handovers, Handover{From: actor, To: to, At: now})
+		s.stepDue(d)
 		return nil
 	})
 }
@@ -356,7 +351,26 @@ func (s *Service) resumeAs(d *Dossier, now time.Time, regime procedure.Supplemen
 		d.Due = due
 	}
 	d.OriginalDue = due
+	s.stepDue(d)
 	return nil
+}
+
+// stepDue sets the step and due time of the open row of the control slip:
+// the procedure step it is for, whose time counts from the handover with the
+// clock stopped during the pauses since.
+func (s *Service) stepDue(d *Dossier) {
+	n := len(d.Handovers)
+	if n == 0 || !d.Handovers[n-1].Done.IsZero() {
+		return
+	}
+	h := &d.Handovers[n-1]
+	p, err := s.version(d)
+	if err != nil || n > len(p.Steps) {
+		return
+	}
+	step := p.Steps[n-1]
+	h.Step = step.Name
+	h.Due, _ = s.cal.Deadline(h.At, step.Duration, d.Pauses...)
 }
 
 // version returns the procedure version the dossier was received under.

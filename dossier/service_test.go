@@ -100,8 +100,9 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, dossier.InProgress, d.Status)
 	assert.Equal(t, at("2025-03-10 09:00"), d.OriginalDue, "16 working hours paused push the due time back")
 	assert.Equal(t, d.OriginalDue, d.Due)
+	assert.Equal(t, at("2025-03-06 10:00"), d.Handovers[0].Due, "the pause pushes the open step's due time back too")
 
-	clk.Set("2025-03-06 10:00")
+	clk.Set("2025-03-06 10:30")
 	d, err = svc.Transfer(ctx, d.Code, "Công chức tư pháp", "Chủ tịch UBND xã")
 	require.NoError(t, err)
 	require.Len(t, d.Handovers, 2)
