@@ -2,10 +2,36 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+
+	"github.com/motcua/motcua/dossier/sqlstore"
+	"github.com/motcua/motcua/rating"
 )
 
-// openSQL will open the SQL store once package dossier/sqlstore is published.
+// sqlBackend keeps the dossiers in PostgreSQL or SQLite.
+type sqlBackend struct {
+	*sqlstore.Store
+	ratings rating.Store
+}
+
+// openSQL opens the SQL store that dsn names and brings its schema up to
+// date, so that a new SQLite file needs no set-up.
 func openSQL(ctx context.Context, dsn string) (backend, error) {
-	return nil, errors.New("the SQL store (dossier/sqlstore) is not available yet: use -db memory")
+	st, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
+	return &sqlBackend{Store: st, ratings: rating.NewMemStore()}, nil
+}
+
+func (b *sqlBackend) Ratings() rating.Store { return b.ratings }
+
+// Ping asks the database a question, which proves more than a connection.
+func (b *sqlBackend) Ping(ctx context.Context) error {
+	var one int
+	return b.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }

@@ -24,7 +24,7 @@ import (
 // Defaults of the flags.
 const (
 	defaultAddr   = ":8080"
-	defaultDB     = "memory"
+	defaultDB     = "sqlite:motcua.db"
 	defaultAgency = "000.00.01.H26"
 )
 

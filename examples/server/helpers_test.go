@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/motcua/motcua/sla"
+)
+
+const testToken = "test-officer-token-0123456789"
+
+// A clock is a settable time for tests.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock(t time.Time) *clock { return &clock{t: t} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// monday0900 is a working morning, 06/10/2025 09:00 ICT, when the
+// sample catalogue's current versions are in force.
+var monday0900 = time.Date(2025, 10, 6, 9, 0, 0, 0, sla.ICT)
+
+// A desk is a server under test behind httptest, on a real SQLite file in
+// the test's temporary directory.
+type desk struct {
+	t     testing.TB
+	srv   *server
+	http  *httptest.Server
+	store backend
+	clock *clock
+	logs  *syncBuffer
+}
+
+type deskOption func(*config)
+
+func newDesk(t testing.TB, opts ...deskOption) *desk {
+	t.Helper()
+	b := sqliteBackend(t)
+	return newDeskOn(t, b, opts...)
+}
+
+func sqliteBackend(t testing.TB) backend {
+	t.Helper()
+	b, err := openBackend(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "motcua.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, b.Close()) })
+	return b
+}
+
+func newDeskOn(t testing.TB, b backend, opts ...deskOption) *desk {
+	t.Helper()
+	d := &desk{t: t, store: b, clock: newClock(monday0900), logs: &syncBuffer{}}
+	cfg := config{
+		Backend: b, Agency: "000.00.01.H26", Token: testToken,
+		Logger: slog.New(slog.NewJSONHandler(d.logs, nil)), Now: d.clock.Now,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := newServer(cfg)
+	require.NoError(t, err)
+	d.srv = s
+	d.http = httptest.NewServer(s)
+	t.Cleanup(d.http.Close)
+	return d
+}
+
+// syncBuffer is a bytes.Buffer for logs written by many goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A reply is a response read whole.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r reply) json(t testing.TB) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal(r.body, &v), "body: %s", r.body)
+	return v
+}
+
+func (r reply) String() string { return string(r.body) }
+
+// request sends a request. body is sent as it is when it is a string or
+// []byte, and as JSON otherwise; officer adds the officers' token.
+func (d *desk) request(method, path string, body any, officer bool, header ...string) reply {
+	d.t.Helper()
+	var rd io.Reader
+	contentType := ""
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+		contentType = "application/json"
+	case []byte:
+		rd = bytes.NewReader(b)
+		contentType = "application/json"
+	default:
+		j, err := json.Marshal(b)
+		require.NoError(d.t, err)
+		rd = bytes.NewReader(j)
+		contentType = "application/json"
+	}
+	req, err := http.NewRequest(method, d.http.URL+path, rd)
+	require.NoError(d.t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if officer {
+		req.Header.Set("Authorization", "Bearer "+testToken)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] == "" {
+			req.Header.Del(header[i])
+		} else {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	require.NoError(d.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(d.t, err)
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func (d *desk) officer(method, path string, body any) reply {
+	d.t.Helper()
+	return d.request(method, path, body, true)
+}
+
+func (d *desk) public(method, path string, body any) reply {
+	d.t.Helper()
+	return d.request(method, path, body, false)
+}
+
+// receive receives a dossier and returns its code.
+func (d *desk) receive(body any) string {
+	d.t.Helper()
+	r := d.officer("POST", "/api/v1/dossiers", body)
+	require.Equal(d.t, http.StatusCreated, r.status, "%s", r.body)
+	code, _ := r.json(d.t)["code"].(string)
+	require.NotEmpty(d.t, code)
+	return code
+}
+
+// anApplicant is a dossier of a household business registration, filed at
+// the counter with the result sent by post.
+func anIntake(name string) map[string]any {
+	return map[string]any{
+		"procedure": "1.001612",
+		"applicant": map[string]any{
+			"name": name, "idNumber": "001099012345", "phone": "0912345678",
+			"email": "an.nguyen@example.vn", "address": "12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",
+		},
+		"channel":       "direct",
+		"returnChannel": "postal",
+	}
+}
+
+// requireProblem checks that r is a problem+json with the status, and
+// returns it.
+func requireProblem(t testing.TB, r reply, status int) map[string]any {
+	t.Helper()
+	require.Equal(t, status, r.status, "%s", r.body)
+	assert.Equal(t, "application/problem+json; charset=utf-8", r.header.Get("Content-Type"))
+	p := r.json(t)
+	assert.Equal(t, float64(status), p["status"])
+	for _, k := range []string{"type", "title", "detail"} {
+		assert.NotEmpty(t, p[k], "problem member %q", k)
+	}
+	assert.NotEmpty(t, r.header.Get("X-Request-ID"))
+	assert.Equal(t, r.header.Get("X-Request-ID"), p["requestId"])
+	return p
+}

@@ -1,0 +1,497 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/sla"
+)
+
+// TestDossierLife walks one dossier through its whole life over HTTP:
+// received at the counter, a supplement requested and brought, handed to
+// the next step, rescheduled with an apology, resolved, rated once, returned;
+// then listed and counted in the report.
+func TestDossierLife(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+
+	r := d.officer("POST", "/api/v1/dossiers", anIntake("Nguyễn Văn An"))
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	got := r.json(t)
+	code := got["code"].(string)
+	assert.Equal(t, "/api/v1/dossiers/"+code, r.header.Get("Location"))
+	assert.True(t, strings.HasPrefix(code, "000.00.01.H26-251006-"), code)
+	assert.Equal(t, "received", got["status"])
+	assert.Equal(t, "Được tiếp nhận", got["statusText"])
+	// 03 ngày làm việc from Monday 09:00 is Thursday 09:00.
+	assert.Equal(t, "2025-10-09T09:00:00+07:00", got["due"])
+	assert.Equal(t, "2025-10-06T09:00:00+07:00", got["receivedAt"])
+	assert.Equal(t, "postal", got["returnChannel"])
+	assert.Equal(t, "Đăng ký thành lập hộ kinh doanh", got["procedureName"])
+
+	steps := []struct {
+		action string
+		body   any
+		status string
+	}{
+		{"request-supplement", map[string]string{"actor": "Trần Thị Bình", "reason": "Thiếu bản sao giấy tờ về quyền sử dụng địa điểm kinh doanh"}, "awaiting-supplement"},
+		{"supplement", nil, "in-progress"},
+		{"transfer", map[string]string{"actor": "Trần Thị Bình", "to": "Phòng Kinh tế"}, "in-progress"},
+		{"reschedule", map[string]string{"actor": "Lê Văn Cường", "reason": "Cần xác minh địa điểm kinh doanh", "due": "2025-10-17 16:00"}, "in-progress"},
+		{"resolve", map[string]string{"actor": "Lê Văn Cường"}, "resolved"},
+	}
+	for _, st := range steps {
+		r := d.officer("POST", "/api/v1/dossiers/"+code+"/"+st.action, st.body)
+		require.Equal(t, http.StatusOK, r.status, "%s: %s", st.action, r.body)
+		assert.Equal(t, st.status, r.json(t)["status"], st.action)
+	}
+
+	// The citizen rates the result once.
+	r = d.public("POST", "/api/v1/public/dossiers/"+code+"/rating", map[string]any{"level": 1, "comment": "Cán bộ hướng dẫn tận tình"})
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	assert.Equal(t, "Rất hài lòng", r.json(t)["levelText"])
+	requireProblem(t, d.public("POST", "/api/v1/public/dossiers/"+code+"/rating", map[string]any{"level": 3}), http.StatusConflict)
+
+	r = d.officer("POST", "/api/v1/dossiers/"+code+"/return", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+
+	r = d.officer("GET", "/api/v1/dossiers/"+code, nil)
+	require.Equal(t, http.StatusOK, r.status)
+	got = r.json(t)
+	assert.Equal(t, "returned", got["status"])
+	assert.Equal(t, float64(10), got["statusCode"])
+	assert.Equal(t, "2025-10-17T16:00:00+07:00", got["due"], "the new appointment")
+	assert.NotEqual(t, got["due"], got["originalDue"], "the legal due time stays")
+	var kinds []string
+	for _, e := range got["events"].([]any) {
+		kinds = append(kinds, e.(map[string]any)["kind"].(string))
+	}
+	assert.Equal(t, []string{"receive", "request-supplement", "supplement", "transfer", "reschedule", "resolve", "return"}, kinds)
+	require.Len(t, got["handovers"], 1)
+	assert.Equal(t, "Phòng Kinh tế", got["handovers"].([]any)[0].(map[string]any)["to"])
+	require.Len(t, got["pauses"], 1)
+
+	// The list and the report count it.
+	r = d.officer("GET", "/api/v1/dossiers?from=2025-10-01&to=2025-10-31&status=returned", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	items := r.json(t)["items"].([]any)
+	require.Len(t, items, 1)
+	assert.Equal(t, code, items[0].(map[string]any)["code"])
+
+	r = d.officer("GET", "/api/v1/reports/summary?from=2025-10-01&to=2025-10-31", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	rep := r.json(t)
+	assert.Equal(t, float64(1), rep["received"].(map[string]any)["total"])
+	assert.Equal(t, float64(1), rep["satisfaction"].(map[string]any)["total"])
+
+	r = d.officer("GET", "/api/v1/reports/summary?from=2025-10-01&to=2025-10-31&format=text", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Equal(t, "text/plain; charset=utf-8", r.header.Get("Content-Type"))
+	assert.Contains(t, r.String(), "Tiếp nhận 1 hồ sơ")
+	assert.Contains(t, r.String(), "Rất hài lòng: 1 lượt (100,00%)")
+}
+
+// TestPublicLookup checks that a citizen's lookup shows the status and the
+// name masked, and never the ID number, phone, e-mail or address.
+func TestPublicLookup(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Nguyễn Văn An"))
+
+	r := d.public("GET", "/api/v1/public/dossiers/"+code, nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	got := r.json(t)
+	assert.Equal(t, "Nguyễn V. A.", got["applicant"])
+	assert.Equal(t, "Được tiếp nhận", got["statusText"])
+	assert.Equal(t, "Đăng ký thành lập hộ kinh doanh", got["procedureName"])
+	assert.Equal(t, "2025-10-06T09:00:00+07:00", got["receivedAt"])
+	assert.Equal(t, "2025-10-09T09:00:00+07:00", got["due"])
+	assert.Equal(t, false, got["rateable"])
+	for _, secret := range []string{"Nguyễn Văn An", "Văn", "001099012345", "0912345678", "example.vn", "Hàng Bạc", "Cán bộ"} {
+		assert.NotContains(t, r.String(), secret)
+	}
+
+	page := d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code), nil)
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Contains(t, page.String(), "Nguyễn V. A.")
+	for _, secret := range []string{"Nguyễn Văn An", "001099012345", "0912345678", "example.vn", "Hàng Bạc"} {
+		assert.NotContains(t, page.String(), secret)
+	}
+}
+
+var maskTests = []struct {
+	name, in, want string
+}{
+	{"three words", "Nguyễn Văn An", "Nguyễn V. A."},
+	{"four words", "Trần Thị Minh Khai", "Trần T. M. K."},
+	{"one word", "Hùng", "H."},
+	{"extra spaces", "  Lê   văn   Đức ", "Lê V. Đ."},
+	{"lower case initial", "phạm ánh", "phạm Á."},
+	{"decomposed", "Nguye\u0302\u0303n E\u0302\u0301", "Nguye\u0302\u0303n E\u0302\u0301."},
+	{"empty", "   ", ""},
+}
+
+func TestMaskName(t *testing.T) {
+	t.Parallel()
+	for _, tt := range maskTests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, maskName(tt.in))
+		})
+	}
+}
+
+// TestRatingOnceWhenReady: a dossier is rated only once its result is ready,
+// and only once even when many ratings race.
+func TestRatingOnceWhenReady(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Phạm Thị Dung"))
+	path := "/api/v1/public/dossiers/" + code + "/rating"
+
+	p := requireProblem(t, d.public("POST", path, map[string]any{"level": 2}), http.StatusConflict)
+	assert.Equal(t, "urn:motcua:problem:not-ready", p["type"])
+
+	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+code+"/resolve", nil).status)
+	for _, body := range []string{`{"level":0}`, `{"level":4}`, `{"level":"1"}`, `{"level":1.5}`, `{}`, `{"level":null}`} {
+		requireProblem(t, d.public("POST", path, body), http.StatusBadRequest)
+	}
+
+	var wg sync.WaitGroup
+	statuses := make([]int, 8)
+	for i := range statuses {
+		wg.Go(func() {
+			statuses[i] = d.public("POST", path, map[string]any{"level": 1 + i%3}).status
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, st := range statuses {
+		if st == http.StatusCreated {
+			created++
+		} else {
+			assert.Equal(t, http.StatusConflict, st)
+		}
+	}
+	assert.Equal(t, 1, created, "%v", statuses)
+
+	n := 0
+	for rt, err := range d.store.Ratings().List(context.Background(), time.Time{}, time.Time{}) {
+		require.NoError(t, err)
+		assert.Equal(t, code, rt.Dossier)
+		n++
+	}
+	assert.Equal(t, 1, n)
+}
+
+// TestOfficerAuth: officer routes want the token; a missing or wrong one
+// gets the same 401, which says nothing of the token or the data.
+func TestOfficerAuth(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Võ Thị Sáu"))
+
+	routes := []struct{ method, path string }{
+		{"POST", "/api/v1/dossiers"},
+		{"GET", "/api/v1/dossiers"},
+		{"GET", "/api/v1/dossiers/" + code},
+		{"POST", "/api/v1/dossiers/" + code + "/resolve"},
+		{"POST", "/api/v1/dossiers/" + code + "/no-such-action"},
+		{"GET", "/api/v1/reports/summary"},
+		{"GET", "/dossiers/" + code + "/receipt"},
+	}
+	headers := []struct{ name, value string }{
+		{"none", ""},
+		{"wrong token", "Bearer not-the-token-at-all-000000"},
+		{"token prefix", "Bearer " + testToken[:10]},
+		{"token and more", "Bearer " + testToken + "x"},
+		{"basic scheme", "Basic " + testToken},
+		{"no scheme", testToken},
+		{"empty bearer", "Bearer "},
+	}
+	var first map[string]any
+	for _, rt := range routes {
+		for _, h := range headers {
+			r := d.request(rt.method, rt.path, nil, false, "Authorization", h.value)
+			p := requireProblem(t, r, http.StatusUnauthorized)
+			assert.Equal(t, `Bearer realm="motcua"`, r.header.Get("WWW-Authenticate"))
+			assert.NotContains(t, r.String(), testToken[:10])
+			assert.NotContains(t, r.String(), "Võ")
+			delete(p, "instance")
+			delete(p, "requestId")
+			if first == nil {
+				first = p
+			}
+			assert.Equal(t, first, p, "%s %s with %s", rt.method, rt.path, h.name)
+		}
+	}
+	// The scheme is case-insensitive.
+	r := d.request("GET", "/api/v1/dossiers/"+code, nil, false, "Authorization", "bearer "+testToken)
+	assert.Equal(t, http.StatusOK, r.status)
+	// Public routes need nothing.
+	assert.Equal(t, http.StatusOK, d.public("GET", "/api/v1/public/dossiers/"+code, nil).status)
+	assert.Equal(t, http.StatusOK, d.public("GET", "/healthz", nil).status)
+}
+
+// TestErrorStatuses checks each error status of the API and that it comes
+// as application/problem+json in Vietnamese.
+func TestErrorStatuses(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Đặng Văn Ngữ"))
+	unknown := "000.00.01.H26-251006-9999"
+	big := `{"procedure":"1.001612","applicant":{"name":"` + strings.Repeat("a", maxBody) + `"}}`
+
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		body        any
+		contentType string // "" keeps the JSON default; "-" sends none
+		status      int
+		typ         string
+	}{
+		{"malformed JSON", "POST", "/api/v1/dossiers", `{"procedure": "1.001612",`, "", 400, "malformed-json"},
+		{"not JSON", "POST", "/api/v1/dossiers", `procedure=1.001612`, "", 400, "malformed-json"},
+		{"JSON array", "POST", "/api/v1/dossiers", `[1,2]`, "", 400, "malformed-json"},
+		{"two values", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"A"}} {}`, "", 400, "malformed-json"},
+		{"empty body", "POST", "/api/v1/dossiers", ``, "", 400, "malformed-json"},
+		{"unknown field", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"A"},"priority":1}`, "", 400, "unknown-field"},
+		{"unknown nested field", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"A","age":30}}`, "", 400, "unknown-field"},
+		{"wrong type", "POST", "/api/v1/dossiers", `{"procedure":1001612,"applicant":{"name":"A"}}`, "", 400, "invalid-value"},
+		{"no procedure", "POST", "/api/v1/dossiers", `{"applicant":{"name":"A"}}`, "", 400, "invalid-value"},
+		{"unknown procedure", "POST", "/api/v1/dossiers", `{"procedure":"9.999999","applicant":{"name":"A"}}`, "", 400, "invalid-value"},
+		{"bad procedure code", "POST", "/api/v1/dossiers", `{"procedure":"thủ tục","applicant":{"name":"A"}}`, "", 400, "invalid-value"},
+		{"bad channel", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"A"},"channel":"fax"}`, "", 400, "invalid-value"},
+		{"channel not allowed", "POST", "/api/v1/dossiers", `{"procedure":"1.004194","applicant":{"name":"A"},"channel":"postal"}`, "", 400, "invalid-value"},
+		{"no name", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"  "}}`, "", 400, "invalid-value"},
+		{"control character", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"A\u0000B"}}`, "", 400, "invalid-value"},
+		{"bad code", "GET", "/api/v1/dossiers/not-a-code", nil, "", 400, "invalid-code"},
+		{"bad public code", "GET", "/api/v1/public/dossiers/000.00.01.H26-251345-0001", nil, "", 400, "invalid-code"},
+		{"bad cursor", "GET", "/api/v1/dossiers?cursor=zzz", nil, "", 400, "invalid-cursor"},
+		{"bad status", "GET", "/api/v1/dossiers?status=lost", nil, "", 400, "invalid-value"},
+		{"bad limit", "GET", "/api/v1/dossiers?limit=0", nil, "", 400, "invalid-value"},
+		{"bad from", "GET", "/api/v1/dossiers?from=03/03/2025", nil, "", 400, "invalid-value"},
+		{"reason missing", "POST", "/api/v1/dossiers/" + code + "/refuse", `{}`, "", 400, "invalid-value"},
+		{"field not taken", "POST", "/api/v1/dossiers/" + code + "/resolve", `{"due":"2025-10-20 10:00"}`, "", 400, "invalid-value"},
+		{"reschedule earlier", "POST", "/api/v1/dossiers/" + code + "/reschedule", `{"reason":"x","due":"2025-10-07 10:00"}`, "", 400, "invalid-value"},
+		{"bad duration", "GET", "/api/v1/due?duration=ba%20ng%C3%A0y", nil, "", 400, "invalid-value"},
+		{"bad procedure path", "GET", "/api/v1/procedures/abc", nil, "", 400, "invalid-procedure-code"},
+		{"bad report format", "GET", "/api/v1/reports/summary?format=pdf", nil, "", 400, "invalid-value"},
+		{"dossier not found", "GET", "/api/v1/dossiers/" + unknown, nil, "", 404, "not-found"},
+		{"public not found", "GET", "/api/v1/public/dossiers/" + unknown, nil, "", 404, "not-found"},
+		{"action on unknown dossier", "POST", "/api/v1/dossiers/" + unknown + "/resolve", nil, "", 404, "not-found"},
+		{"unknown action", "POST", "/api/v1/dossiers/" + code + "/approve", nil, "", 404, "not-found"},
+		{"procedure not found", "GET", "/api/v1/procedures/9.999999", nil, "", 404, "not-found"},
+		{"no route", "GET", "/api/v2/dossiers", nil, "", 404, "not-found"},
+		{"method not allowed", "DELETE", "/api/v1/dossiers/" + code, nil, "", 405, "method-not-allowed"},
+		{"invalid transition", "POST", "/api/v1/dossiers/" + code + "/return", nil, "", 409, "invalid-transition"},
+		{"too large", "POST", "/api/v1/dossiers", big, "", 413, "too-large"},
+		{"too large action", "POST", "/api/v1/dossiers/" + code + "/refuse", `{"reason":"` + strings.Repeat("x", maxBody) + `"}`, "", 413, "too-large"},
+		{"text/plain", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"A"}}`, "text/plain", 415, "unsupported-media-type"},
+		{"form", "POST", "/api/v1/dossiers", `procedure=1.001612`, "application/x-www-form-urlencoded", 415, "unsupported-media-type"},
+		{"no content type", "POST", "/api/v1/dossiers", `{"procedure":"1.001612","applicant":{"name":"A"}}`, "-", 415, "unsupported-media-type"},
+		{"latin-1", "POST", "/api/v1/dossiers", `{}`, "application/json; charset=iso-8859-1", 415, "unsupported-media-type"},
+		{"action body without type", "POST", "/api/v1/dossiers/" + code + "/refuse", `{"reason":"x"}`, "-", 415, "unsupported-media-type"},
+		{"rating as text", "POST", "/api/v1/public/dossiers/" + code + "/rating", `{"level":1}`, "text/plain", 415, "unsupported-media-type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hdr []string
+			switch tt.contentType {
+			case "":
+			case "-":
+				hdr = []string{"Content-Type", ""}
+			default:
+				hdr = []string{"Content-Type", tt.contentType}
+			}
+			r := d.request(tt.method, tt.path, tt.body, true, hdr...)
+			p := requireProblem(t, r, tt.status)
+			assert.Equal(t, "urn:motcua:problem:"+tt.typ, p["type"], "%s", r.body)
+			if tt.status == http.StatusMethodNotAllowed {
+				assert.Contains(t, r.header.Get("Allow"), "GET")
+			}
+		})
+	}
+	// Nothing above changed the dossier.
+	r := d.officer("GET", "/api/v1/dossiers/"+code, nil)
+	assert.Equal(t, "received", r.json(t)["status"])
+	assert.Len(t, r.json(t)["events"], 1)
+}
+
+// conflictingBackend fails every update with ErrConflict, as when another
+// officer wrote the dossier in between.
+type conflictingBackend struct{ backend }
+
+func (conflictingBackend) Update(context.Context, *dossier.Dossier) error { return dossier.ErrConflict }
+
+func TestConflict(t *testing.T) {
+	t.Parallel()
+	d := newDeskOn(t, conflictingBackend{sqliteBackend(t)})
+	code := d.receive(anIntake("Ngô Thị Hoa"))
+	p := requireProblem(t, d.officer("POST", "/api/v1/dossiers/"+code+"/resolve", nil), http.StatusConflict)
+	assert.Equal(t, "urn:motcua:problem:conflict", p["type"])
+}
+
+// brokenBackend fails as a database that went away does.
+type brokenBackend struct{ backend }
+
+var errDown = errors.New("database is down: connection refused to 10.0.0.7:5432")
+
+func (brokenBackend) Get(context.Context, dossier.Code) (*dossier.Dossier, error) {
+	return nil, errDown
+}
+func (brokenBackend) Ping(context.Context) error { return errDown }
+
+// TestInternalErrors: a failing store and a panicking handler get a 500 that
+// says nothing of the cause, which goes to the log; the server keeps
+// serving.
+func TestInternalErrors(t *testing.T) {
+	t.Parallel()
+	d := newDeskOn(t, brokenBackend{newMemoryBackend()})
+	d.srv.mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) {
+		panic("secret internal state 42")
+	})
+
+	r := d.public("GET", "/panic", nil)
+	p := requireProblem(t, r, http.StatusInternalServerError)
+	assert.NotContains(t, r.String(), "secret")
+	assert.NotContains(t, r.String(), "goroutine")
+	assert.Contains(t, d.logs.String(), "secret internal state 42")
+	assert.Contains(t, d.logs.String(), p["requestId"].(string))
+
+	r = d.public("GET", "/api/v1/public/dossiers/000.00.01.H26-251006-0001", nil)
+	requireProblem(t, r, http.StatusInternalServerError)
+	assert.NotContains(t, r.String(), "10.0.0.7")
+	assert.Contains(t, d.logs.String(), "10.0.0.7")
+
+	requireProblem(t, d.public("GET", "/healthz", nil), http.StatusServiceUnavailable)
+	// Still serving.
+	assert.Equal(t, http.StatusOK, d.public("GET", "/api/v1/procedures", nil).status)
+}
+
+// TestPagination pages through the list with an opaque cursor: every
+// dossier once, in order.
+func TestPagination(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	var want []string
+	for i := range 23 {
+		if i == 12 {
+			d.clock.Set(monday0900.Add(24 * time.Hour)) // the next day, a new sequence
+		}
+		want = append(want, d.receive(anIntake(fmt.Sprintf("Người nộp %d", i))))
+	}
+	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+want[3]+"/resolve", nil).status)
+
+	var got []string
+	cursor := ""
+	pages := 0
+	for {
+		path := "/api/v1/dossiers?limit=5"
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		r := d.officer("GET", path, nil)
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		page := r.json(t)
+		for _, it := range page["items"].([]any) {
+			got = append(got, it.(map[string]any)["code"].(string))
+		}
+		pages++
+		next, _ := page["next"].(string)
+		if next == "" {
+			break
+		}
+		cursor = next
+		require.Less(t, pages, 10)
+	}
+	assert.Equal(t, want, got)
+	assert.Equal(t, 5, pages)
+
+	r := d.officer("GET", "/api/v1/dossiers?status=resolved", nil)
+	items := r.json(t)["items"].([]any)
+	require.Len(t, items, 1)
+	assert.Equal(t, want[3], items[0].(map[string]any)["code"])
+
+	r = d.officer("GET", "/api/v1/dossiers?from=2025-10-07&limit=100", nil)
+	assert.Len(t, r.json(t)["items"], 11)
+	r = d.officer("GET", "/api/v1/dossiers?to=2025-10-06&status=2", nil)
+	assert.Len(t, r.json(t)["items"], 11)
+}
+
+func TestParseCursor(t *testing.T) {
+	t.Parallel()
+	c := cursor{received: monday0900.Add(123456789), code: dossier.Code{Agency: "000.00.01.H26", Date: sla.Date{Year: 2025, Month: 10, Day: 6}, Seq: 42}}
+	got, ok := parseCursor(c.String())
+	require.True(t, ok)
+	assert.True(t, c.received.Equal(got.received))
+	assert.Equal(t, c.code, got.code)
+	for _, bad := range []string{"", "x", "MXwxfA", c.String() + "A", strings.Repeat("A", 300)} {
+		_, ok := parseCursor(bad)
+		assert.False(t, ok, "%q", bad)
+	}
+}
+
+func TestCatalogueAndDue(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+
+	r := d.public("GET", "/api/v1/procedures?q="+url.QueryEscape("dang ky ket hon"), nil)
+	require.Equal(t, http.StatusOK, r.status)
+	items := r.json(t)["items"].([]any)
+	require.NotEmpty(t, items)
+	assert.Equal(t, "Thủ tục đăng ký kết hôn", items[0].(map[string]any)["name"])
+
+	r = d.public("GET", "/api/v1/procedures?q="+url.QueryEscape("xyzzy"), nil)
+	assert.Equal(t, `{"items":[]}`, strings.TrimSpace(r.String()))
+
+	r = d.public("GET", "/api/v1/procedures/1.001612", nil)
+	require.Equal(t, http.StatusOK, r.status)
+	p := r.json(t)
+	assert.Equal(t, "03 ngày làm việc", p["duration"])
+	assert.Equal(t, []any{"direct", "online", "postal"}, p["channels"])
+
+	// Three working days from the Friday before Tết 2025 end after the holiday.
+	r = d.public("GET", "/api/v1/due?received="+url.QueryEscape("2025-01-24 10:00")+"&duration="+url.QueryEscape("3 ngày làm việc"), nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	due := r.json(t)
+	assert.Equal(t, "2025-02-05T10:00:00+07:00", due["due"])
+	assert.Equal(t, "03 ngày làm việc", due["duration"])
+	assert.Equal(t, "10 giờ 00 phút, Thứ Tư, ngày 05/02/2025", due["dueText"])
+}
+
+func TestHealthz(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	r := d.public("GET", "/healthz", nil)
+	require.Equal(t, http.StatusOK, r.status)
+	assert.JSONEq(t, `{"status":"ok"}`, r.String())
+}
+
+// TestRequestLog: every request is logged as one JSON line with its ID,
+// which the response carries too.
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	r := d.public("GET", "/healthz", nil)
+	id := r.header.Get("X-Request-ID")
+	require.NotEmpty(t, id)
+	assert.Contains(t, d.logs.String(), `"request_id":"`+id+`"`)
+	assert.Contains(t, d.logs.String(), `"path":"/healthz","status":200`)
+
+	r = d.request("GET", "/healthz", nil, false, "X-Request-ID", "from-the-proxy-1")
+	assert.Equal(t, "from-the-proxy-1", r.header.Get("X-Request-ID"))
+	r = d.request("GET", "/healthz", nil, false, "X-Request-ID", "<script>")
+	assert.NotEqual(t, "<script>", r.header.Get("X-Request-ID"))
+}
