@@ -25,18 +25,27 @@ func maskName(name string) string {
 		b.WriteString(words[0])
 	}
 	for _, w := range words[start:] {
+		in := initial(w)
+		if in == "" {
+			continue
+		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(initial(w))
+		b.WriteString(in)
 		b.WriteByte('.')
 	}
 	return b.String()
 }
 
 // initial returns the first letter of a word, upper-cased, with any
-// combining marks that follow it.
+// combining marks that follow it; "" if the word has no letter.
 func initial(w string) string {
+	i := strings.IndexFunc(w, unicode.IsLetter)
+	if i < 0 {
+		return ""
+	}
+	w = w[i:]
 	r, n := utf8.DecodeRuneInString(w)
 	end := n
 	for end < len(w) {

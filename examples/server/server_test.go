@@ -140,6 +140,8 @@ var maskTests = []struct {
 	{"lower case initial", "phạm ánh", "phạm Á."},
 	{"decomposed", "Nguye\u0302\u0303n E\u0302\u0301", "Nguye\u0302\u0303n E\u0302\u0301."},
 	{"empty", "   ", ""},
+	{"punctuation", `Lý "<b>Thị</b>" & Nở`, "Lý B. N."},
+	{"hyphen first", "-an", "A."},
 }
 
 func TestMaskName(t *testing.T) {
