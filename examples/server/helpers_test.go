@@ -218,3 +218,5 @@ func requireProblem(t testing.TB, r reply, status int) map[string]any {
 	assert.Equal(t, r.header.Get("X-Request-ID"), p["requestId"])
 	return p
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }

@@ -1,0 +1,103 @@
+// Command server is a one-stop desk (bộ phận một cửa) as an HTTP service,
+// built only on motcua's public packages and the standard library. It
+// receives dossiers, walks them through their lifecycle, lets citizens look
+// them up and rate them, prints the receipt the applicant takes home, and
+// reports a period the way provinces do.
+//
+//	go run ./examples/server
+//
+// listens on :8080 and keeps its data in the SQLite file motcua.db in the
+// working directory, which it creates and migrates; it loads the sample
+// catalogue shipped with motcua and the default working calendar.
+//
+// # Flags and environment
+//
+//	-addr ADDR          where to listen (default :8080)
+//	-db DSN             sqlite:PATH (default sqlite:motcua.db), postgres://user:pass@host/db,
+//	                    or memory (nothing kept after exit)
+//	-catalog FILE       a procedure catalogue in the JSON format of package procedure
+//	-agency E-ID        the agency e-ID dossier codes are issued under (default 000.00.01.H26)
+//	-agency-name NAME   the desk's name at the head of receipts
+//
+// MOTCUA_OFFICER_TOKEN is the officers' bearer token, at least 16
+// characters. Without it the server makes a random one and logs it once,
+// at start. Logs are JSON lines (log/slog) on standard error, one per
+// request with its ID, which the response carries in X-Request-ID.
+//
+// On SIGINT or SIGTERM the server stops listening, lets the requests in
+// flight finish (for up to 30 s), and only then closes the store.
+//
+// # API
+//
+// Requests and answers are JSON; times are RFC 3339 in Vietnam's time,
+// 2025-10-06T09:00:00+07:00. Where a request takes a time, it also takes
+// "2025-10-06 09:00" (ICT); a period's bounds take dates, and a date as the
+// end of a period includes that day.
+//
+//	GET  /healthz                                  {"status":"ok"} once the store answers
+//	GET  /api/v1/procedures?q=dang ky ket hon      search the catalogue, with or without diacritics
+//	GET  /api/v1/procedures/{code}?at=2025-10-06   one procedure, the version in force on the date
+//	GET  /api/v1/due?received=…&duration=…         the due time of a published time limit
+//	POST /api/v1/dossiers                          officer: receive a dossier → 201
+//	GET  /api/v1/dossiers/{code}                   officer: the whole dossier with its events
+//	GET  /api/v1/dossiers?from=&to=&status=&procedure=&channel=&limit=&cursor=
+//	                                               officer: a page of dossiers by time of receipt
+//	POST /api/v1/dossiers/{code}/{action}          officer: transfer, request-supplement, supplement,
+//	                                               request-payment, pay, reschedule, resolve, return,
+//	                                               refuse, withdraw, stop
+//	GET  /api/v1/public/dossiers/{code}            a citizen's lookup, the name masked
+//	POST /api/v1/public/dossiers/{code}/rating     {"level":1|2|3,"comment":…} once the result is ready
+//	GET  /api/v1/reports/summary?from=&to=&format=text
+//	                                               officer: the period report, JSON or Vietnamese text
+//	GET  /dossiers/{code}/receipt                  officer: the printable receipt (HTML)
+//	GET  /tra-cuu                                  the citizens' lookup and rating page (HTML)
+//
+// A dossier is received with
+//
+//	{"procedure": "1.001612",
+//	 "applicant": {"name": "Nguyễn Văn An", "idNumber": "001099012345", "phone": "0912345678",
+//	               "email": "an@example.vn", "address": "12 Hàng Bạc, Hoàn Kiếm, Hà Nội"},
+//	 "channel": "direct", "returnChannel": "postal", "actor": "Trần Thị Bình"}
+//
+// and an action takes {"actor", "reason", "to", "due"} as it needs: transfer
+// wants "to"; request-supplement, refuse and stop want "reason"; reschedule
+// wants "reason" and "due"; withdraw and request-payment take an optional
+// "reason"; the others take no field but "actor", and no body at all will do.
+// A field an action does not take is an error. Without "actor", the event is
+// recorded as the desk's ("Cán bộ một cửa").
+//
+// A status is written three ways: "status" for programs ("in-progress"),
+// "statusCode" as the national portal numbers it (4) and "statusText" as it
+// names it ("Đang xử lý"). The list's status filter takes either of the
+// first two.
+//
+// The list is ordered by time of receipt, then code; "next" is an opaque
+// cursor for the following page, absent on the last.
+//
+// The public lookup shows the code, the procedure, the status, the times of
+// receipt, appointment and result, and the applicant's name with every word
+// but the family name cut to its initial ("Nguyễn V. A."); never the ID
+// number, phone, e-mail or address.
+//
+// The summary report counts the dossiers received in [from, to) and the
+// ratings given in it; from defaults to 1 January of this year, to to the end
+// of today. Its growth compares with the period of the same length before
+// (the same number of months when the period is whole months).
+//
+// # Errors and security
+//
+// Errors are application/problem+json (RFC 9457) with type, title, status,
+// detail (in Vietnamese), instance and requestId: 400 for malformed JSON,
+// unknown fields, invalid values or a bad code; 401 for a missing or wrong
+// token; 403 for a form posted from another site; 404; 405; 409 for an
+// action the lifecycle forbids, a dossier changed by someone else in the
+// meantime, a rating before the result is ready or a second rating; 413 for
+// a body over 1 MiB; 415 for a body that is not JSON. A panic is logged and
+// answered with a 500 that tells nothing, and the server goes on.
+//
+// The token is compared as a SHA-256 digest in constant time. Officer
+// answers are not cached (Cache-Control: no-store). The HTML pages escape
+// every value (html/template), work without JavaScript, and are sent with a
+// Content-Security-Policy that allows only their own inline style sheet, by
+// its hash, and forms posted to the server itself.
+package main

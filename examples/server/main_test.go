@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/motcua/motcua/procedure"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestRunBadSettings(t *testing.T) {
+	t.Parallel()
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"procedures":[{"code":"x"}]}`), 0o600))
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"agency", []string{"-agency", "H26 Hà Nội"}, nil, "-agency"},
+		{"db", []string{"-db", "mysql://root:hunter2@db/motcua"}, nil, "-db"},
+		{"short token", []string{"-db", "memory"}, map[string]string{"MOTCUA_OFFICER_TOKEN": "1234"}, "too short"},
+		{"argument", []string{"extra"}, nil, "unexpected argument"},
+		{"missing catalogue", []string{"-db", "memory", "-catalog", filepath.Join(t.TempDir(), "none.json")}, nil, "none.json"},
+		{"bad catalogue", []string{"-db", "memory", "-catalog", bad}, nil, "-catalog"},
+		{"address", []string{"-db", "memory", "-addr", "256.0.0.1:http"}, nil, "256.0.0.1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr syncBuffer
+			err := run(context.Background(), tt.args, env(tt.env), &stderr)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "hunter2")
+		})
+	}
+}
+
+// TestRunGeneratedToken: without MOTCUA_OFFICER_TOKEN the server makes a
+// token, logs it once, and takes it; it loads -catalog; it stops cleanly
+// when its context ends.
+func TestRunGeneratedToken(t *testing.T) {
+	t.Parallel()
+	catalog := filepath.Join(t.TempDir(), "catalog.json")
+	f, err := os.Create(catalog)
+	require.NoError(t, err)
+	require.NoError(t, procedure.Sample().WriteJSON(f))
+	require.NoError(t, f.Close())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", "memory", "-catalog", catalog}, env(nil), &stderr)
+	}()
+
+	var addr, token string
+	require.Eventually(t, func() bool {
+		for line := range strings.Lines(stderr.String()) {
+			var rec struct{ Msg, Addr, Token string }
+			if json.Unmarshal([]byte(line), &rec) != nil {
+				continue
+			}
+			if rec.Token != "" {
+				token = rec.Token
+			}
+			if rec.Msg == "listening" {
+				addr = rec.Addr
+			}
+		}
+		return addr != ""
+	}, 10*time.Second, 10*time.Millisecond)
+	require.NotEmpty(t, token)
+	assert.Equal(t, 1, strings.Count(stderr.String(), token), "the token is logged once")
+
+	get := func(path, tok string) int {
+		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, http.StatusOK, get("/healthz", ""))
+	assert.Equal(t, http.StatusOK, get("/api/v1/dossiers", token))
+	assert.Equal(t, http.StatusUnauthorized, get("/api/v1/dossiers", token[:len(token)-1]))
+	assert.Equal(t, 1, strings.Count(stderr.String(), token), "the token is never logged again")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after its context ended")
+	}
+	assert.Contains(t, stderr.String(), `"msg":"server stopped"`)
+}
