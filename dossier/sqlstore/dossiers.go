@@ -197,7 +197,7 @@ func (s *Store) NextSequence(ctx context.Context, agency string, day sla.Date) (
 	}
 	var n int
 	err := s.write(ctx, func() error {
-		return s.db.QueryRowContext(ctx, s.q.nextSequence, agency, day.String()).Scan(&n)
+		return s.seqDB.QueryRowContext(ctx, s.q.nextSequence, agency, day.String()).Scan(&n)
 	})
 	if err != nil {
 		return 0, s.fail("drawing a sequence number", err)

@@ -23,7 +23,7 @@ import (
 
 // sqliteDSN returns a DSN for a new database file in t's temporary folder.
 func sqliteDSN(t testing.TB) string {
-	return "sqlite:" + filepath.Join(t.TempDir(), "motcua.db")
+	return "sqlite:" + filepath.Join(t.TempDir(), "motcua.db") + os.Getenv("MOTCUA_BENCH_SQLITE_QUERY")
 }
 
 // open opens dsn, migrates it and closes it at the end of t.
