@@ -20,7 +20,11 @@ import (
 // temporary file (with synchronous FULL, so every commit reaches the disk),
 // PostgreSQL on the server of MOTCUA_TEST_POSTGRES.
 //
-//	go test -run '^$' -bench . -benchtime 2000x ./dossier/sqlstore/
+//	go test -run '^$' -bench . ./dossier/sqlstore/
+//
+// MOTCUA_BENCH_SQLITE_QUERY adds parameters to the SQLite DSN, to compare
+// settings: "?_pragma=synchronous(NORMAL)" measures without a sync per
+// commit.
 
 func BenchmarkSQLite(b *testing.B) { benchStore(b, newSQLite, 1) }
 
