@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/sla"
 )
 
@@ -71,6 +76,43 @@ func sqliteBackend(t testing.TB) backend {
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, b.Close()) })
 	return b
+}
+
+// postgresBackend opens a migrated store in a schema of its own in the
+// PostgreSQL database that MOTCUA_TEST_POSTGRES names, and drops the schema
+// at the end. Without the variable it skips, or fails when
+// MOTCUA_REQUIRE_POSTGRES is set, as the SQL store's own tests do.
+func postgresBackend(t testing.TB) backend {
+	t.Helper()
+	dsn := os.Getenv("MOTCUA_TEST_POSTGRES")
+	if dsn == "" {
+		const msg = "MOTCUA_TEST_POSTGRES is unset: set it to a PostgreSQL DSN to run the server on PostgreSQL"
+		if os.Getenv("MOTCUA_REQUIRE_POSTGRES") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	ctx := context.Background()
+	admin, err := sqlstore.Open(ctx, dsn)
+	require.NoError(t, err, "MOTCUA_TEST_POSTGRES is set, but the server cannot be reached")
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "server_test_" + hex.EncodeToString(b[:])
+	_, err = admin.DB().ExecContext(ctx, `CREATE SCHEMA `+schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = admin.DB().ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+		admin.Close()
+	})
+	u, err := url.Parse(dsn)
+	require.NoError(t, err, "MOTCUA_TEST_POSTGRES must be a postgres:// URL")
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	be, err := openBackend(ctx, u.String())
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, be.Close()) })
+	return be
 }
 
 func newDeskOn(t testing.TB, b backend, opts ...deskOption) *desk {

@@ -22,10 +22,22 @@ import (
 // received at the counter, a supplement requested and brought, handed to
 // the next step, rescheduled with an apology, resolved, rated once, returned;
 // then listed and counted in the report.
+//
+// It runs on SQLite, and on PostgreSQL too when MOTCUA_TEST_POSTGRES names
+// one (as .ci/run does), in a schema of its own.
 func TestDossierLife(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t)
+	t.Run("SQLite", func(t *testing.T) {
+		t.Parallel()
+		testDossierLife(t, newDesk(t))
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		t.Parallel()
+		testDossierLife(t, newDeskOn(t, postgresBackend(t)))
+	})
+}
 
+func testDossierLife(t *testing.T, d *desk) {
 	r := d.officer("POST", "/api/v1/dossiers", anIntake("Nguyễn Văn An"))
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	got := r.json(t)
