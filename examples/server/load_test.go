@@ -35,6 +35,7 @@ func TestLoad(t *testing.T) {
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "load.db")
 	b, err := openBackend(context.Background(), dsn)
 	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, b.Close()) })
 	d := newDeskOn(t, b)
 
 	transport := &http.Transport{MaxIdleConnsPerHost: clients}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -86,7 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 
-	token := getenv("MOTCUA_OFFICER_TOKEN")
+	token := strings.TrimSpace(getenv("MOTCUA_OFFICER_TOKEN"))
 	switch {
 	case token == "":
 		if token, err = newToken(); err != nil {
