@@ -5,13 +5,11 @@ import (
 	"fmt"
 
 	"github.com/motcua/motcua/dossier/sqlstore"
-	"github.com/motcua/motcua/rating"
 )
 
-// sqlBackend keeps the dossiers in PostgreSQL or SQLite.
+// sqlBackend keeps the dossiers and the ratings in PostgreSQL or SQLite.
 type sqlBackend struct {
 	*sqlstore.Store
-	ratings rating.Store
 }
 
 // openSQL opens the SQL store that dsn names and brings its schema up to
@@ -25,13 +23,11 @@ func openSQL(ctx context.Context, dsn string) (backend, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
-	return &sqlBackend{Store: st, ratings: rating.NewMemStore()}, nil
+	return sqlBackend{st}, nil
 }
 
-func (b *sqlBackend) Ratings() rating.Store { return b.ratings }
-
 // Ping asks the database a question, which proves more than a connection.
-func (b *sqlBackend) Ping(ctx context.Context) error {
+func (b sqlBackend) Ping(ctx context.Context) error {
 	var one int
 	return b.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
