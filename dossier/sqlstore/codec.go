@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/dossier"
@@ -120,6 +121,33 @@ type handoverJSON struct {
 	Timeliness sla.Timeliness `json:"timeliness,omitempty"` // 1 early, 2 on time, 3 late, …
 }
 
+// limits caches parsed time limits: a catalogue has a few dozen, and
+// sla.ParseDuration, which reads every way procedures write them, is a
+// large part of decoding a row.
+var limits = struct {
+	sync.RWMutex
+	m map[string]sla.Duration
+}{m: map[string]sla.Duration{}}
+
+func parseLimit(s string) (sla.Duration, error) {
+	limits.RLock()
+	d, ok := limits.m[s]
+	limits.RUnlock()
+	if ok {
+		return d, nil
+	}
+	d, err := sla.ParseDuration(s)
+	if err != nil {
+		return d, err
+	}
+	limits.Lock()
+	if len(limits.m) < 1024 { // the texts come from the database: bound them
+		limits.m[s] = d
+	}
+	limits.Unlock()
+	return d, nil
+}
+
 // dossierArgs returns the values of dossierColumns for d.
 func (s *Store) dossierArgs(d *dossier.Dossier) ([]any, error) {
 	code, err := d.Code.Value()
@@ -202,20 +230,20 @@ func scanDossier(sc scanner) (*dossier.Dossier, error) {
 		return nil, fmt.Errorf("sqlstore: dossier %s: reading %s: %w", d.Code, what, err)
 	}
 	if limit != "" {
-		if err := d.Limit.UnmarshalText([]byte(limit)); err != nil {
+		if d.Limit, err = parseLimit(limit); err != nil {
 			return bad("the time limit", err)
 		}
 	}
 	if err := d.Regime.UnmarshalText([]byte(regime)); err != nil {
 		return bad("the supplement regime", err)
 	}
-	if err := json.Unmarshal(applicant, &d.Applicant); err != nil {
+	if d.Applicant, err = decodeJSON(applicant, readApplicant); err != nil {
 		return bad("the applicant", err)
 	}
 	d.Channel, d.ReturnChannel, d.Status = procedure.Channel(channel), procedure.Channel(returnChannel), dossier.Status(status)
 
-	var ps []pauseJSON
-	if err := json.Unmarshal(pauses, &ps); err != nil {
+	ps, err := decodeJSON(pauses, readPauses)
+	if err != nil {
 		return bad("the pauses", err)
 	}
 	if len(ps) > 0 {
@@ -229,8 +257,8 @@ func scanDossier(sc scanner) (*dossier.Dossier, error) {
 			}
 		}
 	}
-	var hs []handoverJSON
-	if err := json.Unmarshal(hand, &hs); err != nil {
+	hs, err := decodeJSON(hand, readHandovers)
+	if err != nil {
 		return bad("the handovers", err)
 	}
 	if len(hs) > 0 {
@@ -257,8 +285,8 @@ func scanDossier(sc scanner) (*dossier.Dossier, error) {
 // decodeEvents reads the events array of selectDossier; none is nil, as a
 // dossier with no events has them.
 func decodeEvents(b []byte) ([]dossier.Event, error) {
-	var rows []eventRow
-	if err := json.Unmarshal(b, &rows); err != nil {
+	rows, err := decodeJSON(b, readEvents)
+	if err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {
@@ -292,4 +320,131 @@ func (r *eventRow) UnmarshalJSON(b []byte) error {
 	}
 	r.Kind, r.From, r.To = dossier.Kind(kind), dossier.Status(from), dossier.Status(to)
 	return nil
+}
+
+// The fast readers of the JSON columns, for decodeJSON.
+
+func readApplicant(r *jsonReader, a *dossier.Applicant) error {
+	return r.object(func(key []byte) (err error) {
+		var p *string
+		switch string(key) {
+		case "name":
+			p = &a.Name
+		case "idNumber":
+			p = &a.IDNumber
+		case "phone":
+			p = &a.Phone
+		case "email":
+			p = &a.Email
+		case "address":
+			p = &a.Address
+		case "organisation":
+			p = &a.Organisation
+		default:
+			return errSlowPath
+		}
+		*p, err = r.str()
+		return err
+	})
+}
+
+func readPauses(r *jsonReader, ps *[]pauseJSON) error {
+	return r.array(func() error {
+		var p pauseJSON
+		err := r.object(func(key []byte) (err error) {
+			switch string(key) {
+			case "start":
+				p.Start, err = r.str()
+			case "end":
+				p.End, err = r.str()
+			default:
+				return errSlowPath
+			}
+			return err
+		})
+		*ps = append(*ps, p)
+		return err
+	})
+}
+
+func readHandovers(r *jsonReader, hs *[]handoverJSON) error {
+	return r.array(func() error {
+		var h handoverJSON
+		err := r.object(func(key []byte) (err error) {
+			switch string(key) {
+			case "step":
+				h.Step, err = r.str()
+			case "from":
+				h.From, err = r.str()
+			case "to":
+				h.To, err = r.str()
+			case "at":
+				h.At, err = r.str()
+			case "due":
+				h.Due, err = r.str()
+			case "done":
+				h.Done, err = r.str()
+			case "timeliness":
+				var n uint8
+				n, err = r.small()
+				h.Timeliness = sla.Timeliness(n)
+			default:
+				return errSlowPath
+			}
+			return err
+		})
+		*hs = append(*hs, h)
+		return err
+	})
+}
+
+func readEvents(r *jsonReader, es *[]eventRow) error {
+	return r.array(func() error {
+		// [occurred_at, kind, actor, from, to, note]
+		if err := r.expect('['); err != nil {
+			return err
+		}
+		at, set, err := r.int()
+		if err != nil {
+			return err
+		}
+		var e eventRow
+		if set {
+			e.At = time.UnixMicro(at).In(sla.ICT)
+		}
+		var k, f, t uint8
+		if err := r.expect(','); err != nil {
+			return err
+		}
+		if k, err = r.small(); err != nil {
+			return err
+		}
+		if err := r.expect(','); err != nil {
+			return err
+		}
+		if e.Actor, err = r.str(); err != nil {
+			return err
+		}
+		if err := r.expect(','); err != nil {
+			return err
+		}
+		if f, err = r.small(); err != nil {
+			return err
+		}
+		if err := r.expect(','); err != nil {
+			return err
+		}
+		if t, err = r.small(); err != nil {
+			return err
+		}
+		if err := r.expect(','); err != nil {
+			return err
+		}
+		if e.Note, err = r.str(); err != nil {
+			return err
+		}
+		e.Kind, e.From, e.To = dossier.Kind(k), dossier.Status(f), dossier.Status(t)
+		*es = append(*es, e)
+		return r.expect(']')
+	})
 }

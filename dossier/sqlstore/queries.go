@@ -61,7 +61,7 @@ const (
 func selectDossier(events string) string {
 	return `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.time_limit, d.regime, d.applicant,
 	d.channel, d.return_channel, d.submitted_at, d.received_at, d.due, d.original_due, d.finished_at, d.returned_at,
-	d.pauses, d.handovers, d.status, d.version, ` + events + `
+	d.pauses, d.handovers, d.status, d.version, ` + events + ` AS events
 	FROM dossiers d`
 }
 

@@ -1,0 +1,138 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/sla"
+)
+
+// The columns as the dialects write them: encoding/json's compact form
+// (SQLite keeps it as written; its json_array writes the events) and
+// PostgreSQL's jsonb, with a space after ':' and ',' and keys reordered.
+var jsonSeeds = []string{
+	`{"name":"Nguyễn Văn An","idNumber":"001099000123","phone":"0912345678"}`,
+	`{"name": "Nguyễn \"An\"\\ \n", "email": "an@example.vn", "address": "12 Lý Thường Kiệt"}`,
+	`[{"start":"2025-03-03T09:00:00+07:00","end":"2025-03-03T11:00:00+07:00"},{"start":"2025-03-03T13:00:00.123456+07:00"}]`,
+	`[{"at": "2025-03-03T08:00:00+07:00", "to": "Phòng Tư pháp", "due": "2025-03-03T16:00:00+07:00", "done": "2025-03-03T10:00:00+07:00", "from": "Một cửa", "step": "Thẩm định", "timeliness": 1}]`,
+	`[[1740963600000000,2,"cán bộ A",1,2,""],[null,5,"B",2,3,"thiếu bản sao \"giấy khai sinh\""]]`,
+	`[[-1000000, 1, "x", 0, 0, "y"], [0, 255, "", 10, 10, "\t"]]`,
+	`[[null,5,"B",2,3,"\u0022giấy khai sinh\u0022 \ud83d\ude00"]]`,
+	`[]`, `{}`, `null`, `[[01,1,"",1,1,""]]`, `[[-0,1,"",1,1,""]]`, `{"Name":"case"}`, `{"name":"\a"}`, "{\"name\":\"\xff\"}",
+}
+
+// The fast readers agree with encoding/json whenever they accept the input;
+// what they do not accept goes to encoding/json anyway.
+func FuzzJSONReaders(f *testing.F) {
+	for _, s := range jsonSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		agree(t, b, readApplicant)
+		agree(t, b, readPauses)
+		agree(t, b, readHandovers)
+		agree(t, b, readEvents)
+	})
+}
+
+func TestJSONReaders(t *testing.T) {
+	t.Parallel()
+	for _, s := range jsonSeeds {
+		agree(t, []byte(s), readApplicant)
+		agree(t, []byte(s), readPauses)
+		agree(t, []byte(s), readHandovers)
+		agree(t, []byte(s), readEvents)
+	}
+	// The store's own columns take the fast path.
+	for _, s := range jsonSeeds[:5] {
+		b := []byte(s)
+		fast := func(read func(*jsonReader) error) bool {
+			r := &jsonReader{b: b}
+			return read(r) == nil && r.end() == nil
+		}
+		var (
+			a  dossier.Applicant
+			ps []pauseJSON
+			hs []handoverJSON
+			es []eventRow
+		)
+		assert.True(t, fast(func(r *jsonReader) error { return readApplicant(r, &a) }) ||
+			fast(func(r *jsonReader) error { return readPauses(r, &ps) }) ||
+			fast(func(r *jsonReader) error { return readHandovers(r, &hs) }) ||
+			fast(func(r *jsonReader) error { return readEvents(r, &es) }), s)
+	}
+}
+
+func agree[T any](t *testing.T, b []byte, read func(*jsonReader, *T) error) {
+	t.Helper()
+	var fast T
+	r := &jsonReader{b: b}
+	if read(r, &fast) != nil || r.end() != nil {
+		return
+	}
+	var slow T
+	require.NoError(t, json.Unmarshal(b, &slow), "the fast reader took %q", b)
+	if v := reflect.ValueOf(slow); v.Kind() == reflect.Slice && v.Len() == 0 && reflect.ValueOf(fast).Len() == 0 {
+		return // nil or empty: the callers treat both as none
+	}
+	assert.Equal(t, slow, fast, "%q", b)
+}
+
+// The JSON that each dialect gives back for a stored dossier takes the fast
+// path: a change of either that sent it to encoding/json would only slow
+// List down, so a test has to notice it.
+func TestJSONReadersTakeTheDatabasesJSON(t *testing.T) {
+	t.Parallel()
+	dsns := map[string]string{"SQLite": "sqlite:" + t.TempDir() + "/j.db"}
+	if dsn := os.Getenv("MOTCUA_TEST_POSTGRES"); dsn != "" {
+		dsns["PostgreSQL"] = dsn
+	}
+	for name, dsn := range dsns {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := Open(ctx, dsn)
+			require.NoError(t, err)
+			defer s.Close()
+			if s.dialect == PostgreSQL {
+				// A schema of its own, on one connection.
+				s.db.SetMaxOpenConns(1)
+				schema := fmt.Sprintf("sqlstore_json_%d", time.Now().UnixNano())
+				_, err := s.db.Exec(`CREATE SCHEMA ` + schema + `; SET search_path = ` + schema)
+				require.NoError(t, err)
+				defer s.db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+			}
+			require.NoError(t, s.Migrate(ctx))
+			at := time.Date(2025, 3, 3, 8, 0, 0, 0, sla.ICT)
+			d := &dossier.Dossier{
+				ID: uuid.Must(uuid.NewV7()), Code: dossier.Code{Agency: "000.00.01.H26", Date: sla.DateOf(at), Seq: 1},
+				Applicant: dossier.Applicant{Name: `Nguyễn "An"`, IDNumber: "001099000123", Phone: "0912", Email: "a@b.vn", Address: "Hà Nội", Organisation: "UBND"},
+				Pauses:    []sla.Interval{{Start: at, End: at.Add(time.Hour)}, {Start: at.Add(2 * time.Hour)}},
+				Handovers: []dossier.Handover{{Step: "Thẩm định", From: "A", To: "B", At: at, Due: at.Add(time.Hour), Done: at.Add(time.Minute), Timeliness: sla.Early}},
+				Events:    []dossier.Event{{At: at, Kind: dossier.KindReceive, Actor: "một cửa", To: dossier.Received, Note: "dòng 1\ndòng \"2\"\t\\"}, {Kind: dossier.KindTransfer}},
+				Status:    dossier.Received,
+			}
+			require.NoError(t, s.Create(ctx, d))
+			var applicant, pauses, handovers, events []byte
+			require.NoError(t, s.db.QueryRow(`SELECT applicant, pauses, handovers, events FROM (`+s.q.selectDossier+`) x`).Scan(&applicant, &pauses, &handovers, &events))
+			fast := func(b []byte, read func(*jsonReader) error) {
+				r := &jsonReader{b: b}
+				assert.True(t, read(r) == nil && r.end() == nil, "%s", b)
+			}
+			fast(applicant, func(r *jsonReader) error { var a dossier.Applicant; return readApplicant(r, &a) })
+			fast(pauses, func(r *jsonReader) error { var v []pauseJSON; return readPauses(r, &v) })
+			fast(handovers, func(r *jsonReader) error { var v []handoverJSON; return readHandovers(r, &v) })
+			fast(events, func(r *jsonReader) error { var v []eventRow; return readEvents(r, &v) })
+		})
+	}
+}
