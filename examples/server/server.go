@@ -160,7 +160,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		v := recover()
 		if v != nil {
-			if v == http.ErrAbortHandler { //nolint:errorlint // sentinel passed to panic
+			if v == http.ErrAbortHandler {
 				panic(v)
 			}
 			log.Error("panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
