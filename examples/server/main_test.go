@@ -113,3 +113,15 @@ func TestRunGeneratedToken(t *testing.T) {
 	}
 	assert.Contains(t, stderr.String(), `"msg":"server stopped"`)
 }
+
+func TestHTTPServerTimeouts(t *testing.T) {
+	t.Parallel()
+	hs := httpServer(http.NotFoundHandler(), discardLogger())
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": hs.ReadHeaderTimeout, "ReadTimeout": hs.ReadTimeout,
+		"WriteTimeout": hs.WriteTimeout, "IdleTimeout": hs.IdleTimeout,
+	} {
+		assert.Positive(t, d, name)
+	}
+	assert.Positive(t, hs.MaxHeaderBytes)
+}
