@@ -47,7 +47,11 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 // Get implements dossier.Store.
 func (s *Store) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, error) {
 	// c.String never fails; an invalid code matches no row.
-	rows, err := s.db.QueryContext(ctx, s.q.selectDossier+` WHERE d.code = $1`, c.String())
+	st, err := s.getStmt(ctx)
+	if err != nil {
+		return nil, s.fail("reading dossier "+c.String(), err)
+	}
+	rows, err := st.QueryContext(ctx, c.String())
 	if err != nil {
 		return nil, s.fail("reading dossier "+c.String(), err)
 	}
@@ -63,6 +67,24 @@ func (s *Store) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, erro
 		return nil, s.fail("reading dossier "+c.String(), err)
 	}
 	return d, rows.Close()
+}
+
+// getStmt returns Get's statement, prepared on first use (the tables must
+// exist first) and kept: parsing the query again on every call was most of
+// a lookup's cost. database/sql prepares it again on each connection as
+// needed, and a *sql.Stmt is safe for concurrent use.
+func (s *Store) getStmt(ctx context.Context) (*sql.Stmt, error) {
+	if st := s.get.Load(); st != nil {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, s.q.selectDossier+` WHERE d.code = $1`)
+	if err != nil {
+		return nil, err // not migrated yet, or the context ended: try again next time
+	}
+	if !s.get.CompareAndSwap(nil, st) {
+		st.Close()
+	}
+	return s.get.Load(), nil
 }
 
 // Update implements dossier.Store: in one transaction it writes the row if

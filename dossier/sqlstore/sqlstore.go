@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -47,6 +48,7 @@ var ErrUnknownScheme = errors.New("sqlstore: unknown DSN scheme")
 // one database. Call Migrate once before using a new database.
 type Store struct {
 	db      *sql.DB
+	get     atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
 	dialect Dialect
 	owned   bool // Close closes db and seqDB: Open made them
 	q       queries
@@ -242,10 +244,14 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Close closes the connection pool if Open made it; a Store from New leaves
 // the caller's *sql.DB open.
 func (s *Store) Close() error {
-	if !s.owned {
-		return nil
+	var err error
+	if st := s.get.Swap(nil); st != nil {
+		err = st.Close()
 	}
-	err := s.db.Close()
+	if !s.owned {
+		return err
+	}
+	err = errors.Join(err, s.db.Close())
 	if s.seqDB != s.db {
 		err = errors.Join(err, s.seqDB.Close())
 	}
