@@ -19,7 +19,7 @@
 // gives ErrOutOfRange. No input panics.
 //
 // FromSolar and ToSolar take about 20 ns and never allocate (see
-// BENCHMARKS.md): they read one packed integer per lunar year from a table
+// the repository's BENCHMARKS.md): they read one packed integer per lunar year from a table
 // generated at build time and do integer arithmetic on day counts.
 //
 // # The calendar
