@@ -18,9 +18,10 @@
 // matches ErrInvalidDate under errors.Is; a date outside the supported range
 // gives ErrOutOfRange. No input panics.
 //
-// FromSolar and ToSolar take about 20 ns and never allocate (see
-// the repository's BENCHMARKS.md): they read one packed integer per lunar year from a table
-// generated at build time and do integer arithmetic on day counts.
+// FromSolar and ToSolar take about 20 ns and never allocate (see the
+// repository's BENCHMARKS.md): they read one packed integer per lunar year
+// from a table generated at build time and do integer arithmetic on day
+// counts.
 //
 // # The calendar
 //
