@@ -124,7 +124,7 @@ func Load(r io.Reader) (*Catalog, error) {
 	var errs []error
 	sources := make([]Source, len(file.Sources))
 	for i, s := range file.Sources {
-		sources[i] = Source{Title: s.Title, URL: s.URL, Note: s.Note}
+		sources[i] = Source(s)
 		if strings.TrimSpace(s.Title) == "" {
 			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
 		}
@@ -207,7 +207,7 @@ func loadSlowly(data []byte) (*Catalog, error) {
 	var errs []error
 	sources := make([]Source, len(file.Sources))
 	for i, s := range file.Sources {
-		sources[i] = Source{Title: s.Title, URL: s.URL, Note: s.Note}
+		sources[i] = Source(s)
 		if strings.TrimSpace(s.Title) == "" {
 			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
 		}
@@ -546,7 +546,7 @@ func join(path, sub string) string {
 func (c *Catalog) WriteJSON(w io.Writer) error {
 	out := fileOut{Procedures: make([]procedureJSON, len(c.procs))}
 	for _, s := range c.sources {
-		out.Sources = append(out.Sources, sourceJSON{Title: s.Title, URL: s.URL, Note: s.Note})
+		out.Sources = append(out.Sources, sourceJSON(s))
 	}
 	for i, p := range c.procs {
 		out.Procedures[i] = toJSON(p)
