@@ -11,7 +11,8 @@
 // lòng"). A Rating names the dossier by its code (optional: a kiosk may rate
 // a visit), the level, an optional comment, when and where it was given. A
 // Store keeps ratings, at most one per dossier (a second is ErrDuplicate and
-// the first stays); NewMemStore is the in-memory one:
+// the first stays); NewMemStore is the in-memory one, and every Store must
+// pass the ratingtest conformance suite:
 //
 //	store := rating.NewMemStore()
 //	err := store.Add(ctx, rating.Rating{Dossier: "000.00.01.H26-250303-0007", Level: rating.VerySatisfied, At: time.Now()})

@@ -3,7 +3,7 @@
 // and for several instances sharing one database, and SQLite (through
 // modernc.org/sqlite, pure Go, no cgo) as the embedded default that needs
 // no server. A *Store is a dossier.Store and passes storetest.Run on both;
-// Ratings gives its rating.Store.
+// Ratings gives its rating.Store, which passes ratingtest.Run on both.
 //
 // Only programs that import this package compile the two drivers: the
 // rest of motcua does not depend on them.
