@@ -151,15 +151,23 @@ func pathCode(r *http.Request) (dossier.Code, error) {
 	return c, nil
 }
 
-func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
+// pathDossier reads the dossier named by the path's {code}; on failure it
+// has answered with the problem and returns false.
+func (s *server) pathDossier(w http.ResponseWriter, r *http.Request) (*dossier.Dossier, bool) {
 	c, err := pathCode(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if err == nil {
+		var d *dossier.Dossier
+		if d, err = s.svc.Get(r.Context(), c); err == nil {
+			return d, true
+		}
 	}
-	d, err := s.svc.Get(r.Context(), c)
-	if err != nil {
-		s.fail(w, r, err)
+	s.fail(w, r, err)
+	return nil, false
+}
+
+func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.pathDossier(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.viewDossier(d))
@@ -404,14 +412,8 @@ func parseBound(s string, end bool) (time.Time, error) {
 }
 
 func (s *server) lookup(w http.ResponseWriter, r *http.Request) {
-	c, err := pathCode(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := s.svc.Get(r.Context(), c)
-	if err != nil {
-		s.fail(w, r, err)
+	d, ok := s.pathDossier(w, r)
+	if !ok {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

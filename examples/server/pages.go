@@ -122,14 +122,8 @@ type receiptData struct {
 // hồ sơ và hẹn trả kết quả" handed to the applicant (form 01, Circular
 // 01/2018/TT-VPCP).
 func (s *server) receipt(w http.ResponseWriter, r *http.Request) {
-	c, err := pathCode(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := s.svc.Get(r.Context(), c)
-	if err != nil {
-		s.fail(w, r, err)
+	d, ok := s.pathDossier(w, r)
+	if !ok {
 		return
 	}
 	if d.ReceivedAt.IsZero() {
