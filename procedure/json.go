@@ -121,14 +121,7 @@ func Load(r io.Reader) (*Catalog, error) {
 			return loadSlowly(data)
 		}
 	}
-	var errs []error
-	sources := make([]Source, len(file.Sources))
-	for i, s := range file.Sources {
-		sources[i] = Source(s)
-		if strings.TrimSpace(s.Title) == "" {
-			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
-		}
-	}
+	sources, errs := readSources(file.Sources)
 	// Procedures are independent until versions are compared, so they are
 	// decoded, converted, validated and prepared for search in parallel,
 	// each goroutine taking one run of the list.
@@ -195,6 +188,19 @@ func run(data, first, last []byte) []byte {
 	return append(out, ']')
 }
 
+// readSources converts the file's sources, each of which needs a title.
+func readSources(in []sourceJSON) ([]Source, []error) {
+	var errs []error
+	sources := make([]Source, len(in))
+	for i, s := range in {
+		sources[i] = Source(s)
+		if strings.TrimSpace(s.Title) == "" {
+			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
+		}
+	}
+	return sources, errs
+}
+
 // loadSlowly reads a file that the fast path could not cut apart or decode,
 // procedure by procedure, to report every problem with the procedure and
 // field it is in. A file the fast path merely did not expect, such as one
@@ -204,14 +210,7 @@ func loadSlowly(data []byte) (*Catalog, error) {
 	if err := strictDecode(data, &file); err != nil {
 		return nil, fileError(data, err)
 	}
-	var errs []error
-	sources := make([]Source, len(file.Sources))
-	for i, s := range file.Sources {
-		sources[i] = Source(s)
-		if strings.TrimSpace(s.Title) == "" {
-			errs = append(errs, &ValidationError{Index: -1, Field: fmt.Sprintf("sources[%d].title", i), Reason: "a source needs a title"})
-		}
-	}
+	sources, errs := readSources(file.Sources)
 	rd := reader{durations: make(map[string]durationResult)}
 	ps := make([]Procedure, len(file.Procedures))
 	for i, raw := range file.Procedures {
