@@ -14,6 +14,8 @@ import (
 const (
 	minYear = 1900
 	maxYear = 2199
+	// maxWorkdays bounds the working days in the range.
+	maxWorkdays = (maxYear - minYear + 1) * 366
 )
 
 // EarlyRule says what "early" (trước hạn) means to Classify. The law does not
@@ -355,8 +357,11 @@ func (c *Calendar) AddWorkdays(d Date, n int) Date {
 		return Date{}
 	}
 	y := d.Year
-	if n == 0 {
+	switch {
+	case n == 0:
 		return d
+	case n > maxWorkdays || n < -maxWorkdays:
+		return Date{} // beyond the range, and past what int arithmetic below can hold
 	}
 	var r int // rank, within year y, of the working day wanted
 	if n > 0 {

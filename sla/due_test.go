@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -42,7 +43,6 @@ var dueTests = []struct {
 	{"same day, received after hours", "2025-03-04 17:00", sla.SameDay(0), "2025-03-05 17:00"},
 	{"same day, received before opening", "2025-03-04 06:00", sla.SameDay(15 * time.Hour), "2025-03-04 17:00"},
 	{"same day, received on a holiday", "2025-04-30 09:00", sla.SameDay(15 * time.Hour), "2025-05-05 17:00"},
-	{"zero working days is due at once", "2025-03-04 09:00", sla.WorkingDays(0), "2025-03-04 09:00"},
 }
 
 func TestDue(t *testing.T) {
@@ -91,6 +91,8 @@ func TestDueBadInput(t *testing.T) {
 		target error
 	}{
 		{"negative working days", sla.WorkingDays(-1), nil, sla.ErrInvalidDuration},
+		{"zero working days", sla.WorkingDays(0), nil, sla.ErrInvalidDuration},
+		{"zero months", sla.Months(0), nil, sla.ErrInvalidDuration},
 		{"negative months", sla.Months(-3), nil, sla.ErrInvalidDuration},
 		{"unset duration", sla.Duration{}, nil, sla.ErrInvalidDuration},
 		{"cut-off past midnight", sla.SameDay(25 * time.Hour), nil, sla.ErrInvalidDuration},
@@ -228,6 +230,9 @@ func TestOutOfRange(t *testing.T) {
 	assert.True(t, cal.AddWorkdays(sla.Date{Year: 2199, Month: 12, Day: 20}, 30).IsZero())
 	assert.True(t, cal.AddWorkdays(sla.Date{Year: 1900, Month: 1, Day: 10}, -30).IsZero())
 	assert.True(t, cal.AddWorkdays(sla.Date{Year: -5, Month: 1, Day: 1}, 1).IsZero())
+	for _, n := range []int{math.MaxInt, math.MaxInt - 5, math.MinInt, 300 * 366} {
+		assert.True(t, cal.AddWorkdays(sla.Date{Year: 2025, Month: 3, Day: 3}, n).IsZero(), "AddWorkdays(…, %d) is beyond the range", n)
+	}
 	assert.Nil(t, cal.Holidays(2200))
 	assert.Nil(t, cal.MakeUpDays(1800))
 }

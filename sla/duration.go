@@ -73,21 +73,27 @@ func (d Duration) Cutoff() time.Duration { return d.cutoff }
 // IsZero reports whether d is the zero, unset Duration.
 func (d Duration) IsZero() bool { return d == Duration{} }
 
-// Validate reports whether d can be used: it is set, its count is neither
-// negative nor beyond the calendar's range, and its cut-off lies within the
-// day. The error wraps ErrInvalidDuration.
+// Validate reports whether d can be used: it is set, its count is at least
+// 1 and within the calendar's range, and its cut-off lies within the day.
+// The error wraps ErrInvalidDuration.
 func (d Duration) Validate() error {
 	switch {
 	case d.unit < UnitWorkingDays || d.unit > UnitSameDay:
 		return fmt.Errorf("%w: unset", ErrInvalidDuration)
 	case d.n < 0:
 		return fmt.Errorf("%w: %d is negative", ErrInvalidDuration, d.n)
+	case d.n == 0 && d.unit != UnitSameDay:
+		return fmt.Errorf("%w: a limit of 0 %s gives no time at all; a same-day limit is \"trong ngày\"", ErrInvalidDuration, d.unitName())
 	case d.n > maxCount:
 		return fmt.Errorf("%w: %d is beyond the calendar's range", ErrInvalidDuration, d.n)
 	case d.cutoff < 0 || d.cutoff >= 24*time.Hour:
 		return fmt.Errorf("%w: cut-off %v is not a time of day", ErrInvalidDuration, d.cutoff)
 	}
 	return nil
+}
+
+func (d Duration) unitName() string {
+	return map[Unit]string{UnitWorkingDays: "working days", UnitWorkingHours: "working hours", UnitCalendarDays: "days", UnitMonths: "months"}[d.unit]
 }
 
 // Nominal returns the working time that d stands for on a calendar of
@@ -182,6 +188,8 @@ func ParseDuration(s string) (Duration, error) {
 			return Duration{}, &ParseError{Input: s, Reason: "the number is too large"}
 		case n < 0:
 			return Duration{}, &ParseError{Input: s, Reason: "a time limit cannot be negative"}
+		case n == 0:
+			return Duration{}, &ParseError{Input: s, Reason: `a time limit of 0 gives no time at all; a same-day limit is "trong ngày"`}
 		}
 		return Duration{unit: units[m[2]], n: n}, nil
 	}

@@ -79,19 +79,24 @@ func (r Rule) inForce(d Date) bool {
 	return (r.From.IsZero() || !d.Before(r.From)) && (r.Until.IsZero() || !d.After(r.Until))
 }
 
-// date returns the rule's day in solar year y, if it has one there.
-func (r Rule) date(y int) (Date, bool) {
-	d := Date{y, r.Month, r.Day}
-	if r.Lunar {
-		// The lunar year that matters starts in solar year y: every lunar
-		// month but the 12th (and a leap 11th/12th) of it falls in y.
-		sy, sm, sd, err := lunar.ToSolar(lunar.Date{Year: y, Month: int(r.Month), Day: r.Day})
-		if err != nil || sy != y {
-			return Date{}, false
+// dates returns the rule's days in solar year y: none, one, or for a lunar
+// date late in the lunar year two (lunar 11/25 can fall in early January,
+// from the lunar year before, and again in late December).
+func (r Rule) dates(y int) []Date {
+	if !r.Lunar {
+		if d := (Date{y, r.Month, r.Day}); d.Valid() && r.inForce(d) {
+			return []Date{d}
 		}
-		d = Date{sy, sm, sd}
+		return nil
 	}
-	return d, d.Valid() && r.inForce(d)
+	var ds []Date
+	for _, ly := range []int{y - 1, y} {
+		sy, sm, sd, err := lunar.ToSolar(lunar.Date{Year: ly, Month: int(r.Month), Day: r.Day})
+		if d := (Date{sy, sm, sd}); err == nil && sy == y && r.inForce(d) {
+			ds = append(ds, d)
+		}
+	}
+	return ds
 }
 
 func (r Rule) validate(field string) error {
@@ -144,7 +149,7 @@ func (c *Calendar) statutory(y int) []Holiday {
 	var hs []Holiday
 	for _, rules := range [][]Rule{lawRules, c.rules} {
 		for _, r := range rules {
-			if d, ok := r.date(y); ok {
+			for _, d := range r.dates(y) {
 				hs = append(hs, Holiday{Date: d, Name: r.Name, Kind: Statutory})
 			}
 		}

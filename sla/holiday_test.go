@@ -3,6 +3,7 @@ package sla_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,4 +204,33 @@ func TestConfigScheduleReplacesBundled(t *testing.T) {
 	s[0].Off = sla.Date{Year: 2027, Month: 4, Day: 28}
 	assert.False(t, cal.IsWorkday(sla.Date{Year: 2027, Month: 4, Day: 29}))
 	assert.True(t, cal.IsWorkday(sla.Date{Year: 2027, Month: 4, Day: 28}))
+}
+
+// A lunar rule late in the lunar year falls in January of the next solar
+// year, and lunar 11/25 can fall twice in one solar year.
+func TestLunarRuleAcrossYearEnd(t *testing.T) {
+	t.Parallel()
+	cal, err := sla.New(sla.Config{Rules: []sla.Rule{
+		{Name: "Ông Công Ông Táo", Month: 12, Day: 23, Lunar: true},
+		{Name: "Ngày thử", Month: 11, Day: 25, Lunar: true},
+	}})
+	require.NoError(t, err)
+	count := func(year int, name string) (n int) {
+		for _, h := range cal.Holidays(year) {
+			if strings.Contains(h.Name, name) && h.Kind == sla.Statutory {
+				n++
+			}
+		}
+		return n
+	}
+	for y := 2020; y <= 2030; y++ {
+		assert.Equal(t, 1, count(y, "Ông Công"), "lunar 12/23 falls once in %d", y)
+	}
+	// 23 tháng Chạp of lunar 2024 was 2025-01-22 (a Wednesday).
+	assert.False(t, cal.IsWorkday(sla.Date{Year: 2025, Month: 1, Day: 22}))
+	total := 0
+	for y := 2020; y <= 2030; y++ {
+		total += count(y, "Ngày thử")
+	}
+	assert.Equal(t, 11, total, "lunar 11/25 of lunar years 2019–2029: one a lunar year")
 }
