@@ -112,13 +112,13 @@ func (d *Dossier) SupplementRequests() int {
 	return n
 }
 
-// Timeliness judges a dossier whose processing has ended (the first of
-// result ready, refused, stopped or withdrawn) against its original due
-// time, extended by its pauses; false while it has not ended. A dossier
-// with more than one supplement request is late, as the national index
-// counts it.
+// Timeliness judges a received dossier whose processing has ended (the
+// first of result ready, refused, stopped or withdrawn) against its original
+// due time, extended by its pauses; false while it has not ended, and for
+// one that ended before it was received. A dossier with more than one
+// supplement request is late, as the national index counts it.
 func (d *Dossier) Timeliness(cal *sla.Calendar) (sla.Timeliness, bool) {
-	if d.FinishedAt.IsZero() {
+	if d.FinishedAt.IsZero() || d.ReceivedAt.IsZero() {
 		return 0, false
 	}
 	if d.SupplementRequests() > 1 {

@@ -97,17 +97,12 @@ func (s *Service) create(ctx context.Context, in Intake, k Kind) (*Dossier, erro
 		return nil, err
 	}
 	now := s.now()
-	p, err := s.catalog.Lookup(in.Procedure, now)
-	if err != nil {
-		return nil, fmt.Errorf("%w: procedure %q: %w", ErrInvalid, in.Procedure, err)
-	}
 	if in.ReturnChannel == 0 {
 		in.ReturnChannel = in.Channel
 	}
-	for _, ch := range []procedure.Channel{in.Channel, in.ReturnChannel} {
-		if !p.Allows(ch) {
-			return nil, fmt.Errorf("%w: procedure %s does not allow the %s channel", ErrInvalid, p.Code, ch)
-		}
+	d := &Dossier{Applicant: in.Applicant, Channel: in.Channel, ReturnChannel: in.ReturnChannel}
+	if err := s.bind(d, in.Procedure, now); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(in.Applicant.Name) == "" {
 		return nil, fmt.Errorf("%w: the applicant's name is empty", ErrInvalid)
@@ -118,24 +113,16 @@ func (s *Service) create(ctx context.Context, in Intake, k Kind) (*Dossier, erro
 	if in.SubmittedAt.After(now) {
 		return nil, fmt.Errorf("%w: submitted at %s, in the future", ErrInvalid, in.SubmittedAt.Format(time.RFC3339))
 	}
-	d := &Dossier{
-		Procedure:        p.Code,
-		ProcedureVersion: p.EffectiveFrom,
-		Limit:            p.DurationFor(in.Channel),
-		Regime:           p.Supplement,
-		Applicant:        in.Applicant,
-		Channel:          in.Channel,
-		ReturnChannel:    in.ReturnChannel,
-		SubmittedAt:      in.SubmittedAt.In(sla.ICT),
-	}
+	d.SubmittedAt = in.SubmittedAt.In(sla.ICT)
 	if err := d.apply(k, now, in.Actor, ""); err != nil {
 		return nil, err
 	}
 	if k == KindReceive {
-		if err := s.start(d, now); err != nil {
+		if err := s.start(d, now, in.Actor); err != nil {
 			return nil, err
 		}
 	}
+	var err error
 	if d.ID, err = uuid.NewV7(); err != nil {
 		return nil, err
 	}
@@ -151,21 +138,48 @@ func (s *Service) create(ctx context.Context, in Intake, k Kind) (*Dossier, erro
 	return d.Clone(), nil
 }
 
-// start starts the clock of a dossier received now.
-func (s *Service) start(d *Dossier, now time.Time) error {
-	due, err := s.cal.Deadline(now, d.Limit)
+// bind ties d to the version of the procedure in force at now, with the
+// processing time for its channel, checking that the procedure allows the
+// dossier's channels.
+func (s *Service) bind(d *Dossier, code string, now time.Time) error {
+	p, err := s.catalog.Lookup(code, now)
 	if err != nil {
-		return fmt.Errorf("dossier: due time of %s: %w", d.Limit, err)
+		return fmt.Errorf("%w: procedure %q: %w", ErrInvalid, code, err)
 	}
-	d.ReceivedAt, d.Due, d.OriginalDue = now.In(sla.ICT), due, due
+	for _, ch := range []procedure.Channel{d.Channel, d.ReturnChannel} {
+		if !p.Allows(ch) {
+			return fmt.Errorf("%w: procedure %s does not allow the %s channel", ErrInvalid, p.Code, ch)
+		}
+	}
+	d.Procedure, d.ProcedureVersion = p.Code, p.EffectiveFrom
+	d.Limit, d.Regime = p.DurationFor(d.Channel), p.Supplement
+	return nil
+}
+
+// start starts the clock of a dossier received now by actor, and opens the
+// control slip's first row: the receiving desk holds the dossier for the
+// procedure's first step.
+func (s *Service) start(d *Dossier, now time.Time, actor string) error {
+	d.ReceivedAt = now.In(sla.ICT)
+	due, err := s.legalDue(d)
+	if err != nil {
+		return err
+	}
+	d.Due, d.OriginalDue = due, due
+	d.Handovers = append(d.Handovers, Handover{To: actor, At: d.ReceivedAt})
+	s.stepDue(d)
 	return nil
 }
 
 // Accept receives a dossier filed online once the desk has checked it is
-// complete and valid: its clock starts now.
+// complete and valid: its clock starts now, under the procedure version in
+// force now.
 func (s *Service) Accept(ctx context.Context, c Code, actor string) (*Dossier, error) {
 	return s.act(ctx, c, KindReceive, actor, "", func(d *Dossier, now time.Time) error {
-		return s.start(d, now)
+		if err := s.bind(d, d.Procedure, now); err != nil {
+			return err
+		}
+		return s.start(d, now, actor)
 	})
 }
 
@@ -180,7 +194,7 @@ func (s *Service) Refuse(ctx context.Context, c Code, actor, reason string) (*Do
 // Transfer hands the dossier to the next step, performed by to: it closes
 // the open row of the control slip, judging that step against its own due
 // time, and opens a row for the procedure's next step with that step's due
-// time.
+// time. The first row, the receiving desk's, opens at receipt.
 func (s *Service) Transfer(ctx context.Context, c Code, actor, to string) (*Dossier, error) {
 	if err := required(to, "the receiver of the transfer"); err != nil {
 		return nil, err
@@ -218,11 +232,10 @@ func (s *Service) RequestPayment(ctx context.Context, c Code, actor, note string
 }
 
 // Pay records the payment; the clock runs again, with the due time moved
-// back by the working time paused.
+// back by the working time paused (whatever the supplement regime: only a
+// supplement restarts the clock).
 func (s *Service) Pay(ctx context.Context, c Code, actor string) (*Dossier, error) {
-	return s.act(ctx, c, KindPay, actor, "", func(d *Dossier, now time.Time) error {
-		return s.resumeAs(d, now, procedure.PauseClock)
-	})
+	return s.act(ctx, c, KindPay, actor, "", s.resume)
 }
 
 // Reschedule sets a later appointment with an apology (form 04). The
@@ -303,8 +316,12 @@ func (s *Service) act(ctx context.Context, c Code, k Kind, actor, note string, c
 
 func (s *Service) finish(d *Dossier, now time.Time) error {
 	s.closeStep(d, now)
-	if n := len(d.Pauses); n > 0 && d.Pauses[n-1].Open() {
-		d.Pauses[n-1].End = now // a withdrawal or stop while paused ends the pause
+	if d.clockStopped() {
+		// A withdrawal or stop while paused ends the pause, which still
+		// pushes the due time back.
+		if err := s.resume(d, now); err != nil {
+			return err
+		}
 	}
 	d.FinishedAt = now.In(sla.ICT)
 	return nil
@@ -326,26 +343,17 @@ func (s *Service) pause(d *Dossier, now time.Time) error {
 	return nil
 }
 
-func (s *Service) resume(d *Dossier, now time.Time) error { return s.resumeAs(d, now, d.Regime) }
-
-// resumeAs closes the open pause and recomputes the legal due time under
-// the regime. An appointment not moved by a reschedule follows it; a
-// rescheduled one moves only if the new due time passes it.
-func (s *Service) resumeAs(d *Dossier, now time.Time, regime procedure.SupplementRegime) error {
-	n := len(d.Pauses)
-	if n == 0 || !d.Pauses[n-1].Open() {
+// resume closes the open pause and recomputes the legal due time. An
+// appointment not moved by a reschedule follows it; a rescheduled one moves
+// only if the new due time passes it.
+func (s *Service) resume(d *Dossier, now time.Time) error {
+	if !d.clockStopped() {
 		return fmt.Errorf("dossier: %s has no open pause", d.Code)
 	}
-	d.Pauses[n-1].End = now.In(sla.ICT)
-	var due time.Time
-	var err error
-	if regime == procedure.RestartClock {
-		due, err = s.cal.Deadline(now, d.Limit)
-	} else {
-		due, err = s.cal.Deadline(d.ReceivedAt, d.Limit, d.Pauses...)
-	}
+	d.Pauses[len(d.Pauses)-1].End = now.In(sla.ICT)
+	due, err := s.legalDue(d)
 	if err != nil {
-		return fmt.Errorf("dossier: due time of %s: %w", d.Limit, err)
+		return err
 	}
 	if d.Due.Equal(d.OriginalDue) || due.After(d.Due) {
 		d.Due = due
@@ -353,6 +361,30 @@ func (s *Service) resumeAs(d *Dossier, now time.Time, regime procedure.Supplemen
 	d.OriginalDue = due
 	s.stepDue(d)
 	return nil
+}
+
+// legalDue is the dossier's legal due time, derived from its history: the
+// limit from receipt with the clock stopped during the pauses, or, under
+// the restart regime, the whole limit again from the last supplement, with
+// only the pauses after it.
+func (s *Service) legalDue(d *Dossier) (time.Time, error) {
+	start := d.ReceivedAt
+	if d.Regime == procedure.RestartClock {
+		for _, e := range d.Events {
+			if e.Kind == KindSupplement {
+				start = e.At
+			}
+		}
+	}
+	pauses := d.Pauses
+	for len(pauses) > 0 && pauses[0].Start.Before(start) {
+		pauses = pauses[1:]
+	}
+	due, err := s.cal.Deadline(start, d.Limit, pauses...)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("dossier: due time of %s: %w", d.Limit, err)
+	}
+	return due, nil
 }
 
 // stepDue sets the step and due time of the open row of the control slip:

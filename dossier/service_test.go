@@ -40,6 +40,7 @@ var testCatalog = func() *procedure.Catalog {
 		Duration: sla.WorkingDays(3), OnlineDuration: sla.WorkingDays(2),
 		Channels: []procedure.Channel{procedure.Direct, procedure.Online, procedure.Postal}, OnlineLevel: procedure.Full,
 		Steps: []procedure.Step{
+			{Name: "Tiếp nhận hồ sơ", Responsible: "Bộ phận một cửa", Duration: sla.WorkingHours(2)},
 			{Name: "Thẩm định hồ sơ", Responsible: "Công chức tư pháp - hộ tịch", Duration: sla.WorkingDays(1)},
 			{Name: "Phê duyệt", Responsible: "Chủ tịch UBND xã", Duration: sla.WorkingHours(4)},
 		},
@@ -80,13 +81,16 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, d.Due, d.OriginalDue)
 	assert.Equal(t, procedure.Postal, d.ReturnChannel)
 	assert.Equal(t, 1, d.Version)
+	require.Len(t, d.Handovers, 1, "the receiving desk's row opens at receipt")
+	assert.Equal(t, dossier.Handover{Step: "Tiếp nhận hồ sơ", To: "một cửa", At: at("2025-03-03 09:00"), Due: at("2025-03-03 11:00")}, d.Handovers[0])
 
 	clk.Set("2025-03-03 10:00")
 	d, err = svc.Transfer(ctx, d.Code, "một cửa", "Công chức tư pháp")
 	require.NoError(t, err)
-	require.Len(t, d.Handovers, 1)
-	assert.Equal(t, "Thẩm định hồ sơ", d.Handovers[0].Step)
-	assert.Equal(t, at("2025-03-04 10:00"), d.Handovers[0].Due, "the step's own limit, 1 working day")
+	require.Len(t, d.Handovers, 2)
+	assert.Equal(t, sla.OnTime, d.Handovers[0].Timeliness, "received and passed on within the desk's 2 hours")
+	assert.Equal(t, "Thẩm định hồ sơ", d.Handovers[1].Step)
+	assert.Equal(t, at("2025-03-04 10:00"), d.Handovers[1].Due, "the step's own limit, 1 working day")
 
 	clk.Set("2025-03-04 09:00")
 	d, err = svc.RequestSupplement(ctx, d.Code, "Công chức tư pháp", "thiếu giấy chứng sinh")
@@ -100,21 +104,21 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, dossier.InProgress, d.Status)
 	assert.Equal(t, at("2025-03-10 09:00"), d.OriginalDue, "16 working hours paused push the due time back")
 	assert.Equal(t, d.OriginalDue, d.Due)
-	assert.Equal(t, at("2025-03-06 10:00"), d.Handovers[0].Due, "the pause pushes the open step's due time back too")
+	assert.Equal(t, at("2025-03-06 10:00"), d.Handovers[1].Due, "the pause pushes the open step's due time back too")
 
 	clk.Set("2025-03-06 10:30")
 	d, err = svc.Transfer(ctx, d.Code, "Công chức tư pháp", "Chủ tịch UBND xã")
 	require.NoError(t, err)
-	require.Len(t, d.Handovers, 2)
-	assert.Equal(t, sla.Late, d.Handovers[0].Timeliness, "the appraisal step took past its own due time")
-	assert.Equal(t, "Phê duyệt", d.Handovers[1].Step)
+	require.Len(t, d.Handovers, 3)
+	assert.Equal(t, sla.Late, d.Handovers[1].Timeliness, "the appraisal step took past its own due time")
+	assert.Equal(t, "Phê duyệt", d.Handovers[2].Step)
 
 	clk.Set("2025-03-06 14:00")
 	d, err = svc.Resolve(ctx, d.Code, "Chủ tịch UBND xã")
 	require.NoError(t, err)
 	assert.Equal(t, dossier.Resolved, d.Status)
 	assert.Equal(t, at("2025-03-06 14:00"), d.FinishedAt)
-	assert.Equal(t, sla.OnTime, d.Handovers[1].Timeliness)
+	assert.Equal(t, sla.OnTime, d.Handovers[2].Timeliness)
 	tl, ok := d.Timeliness(sla.Default())
 	assert.True(t, ok)
 	assert.Equal(t, sla.Early, tl, "finished the working day before the due day")
@@ -361,4 +365,50 @@ func TestStatusPortal(t *testing.T) {
 	}
 	assert.False(t, dossier.Status(0).Valid())
 	assert.False(t, dossier.Status(11).Valid())
+}
+
+// Under the restart regime, a payment pause after a supplement pushes the
+// due time back from the restarted clock, not from receipt.
+func TestRestartThenPayment(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, clk, _ := newService(t, "2025-03-03 09:00")
+	d, err := svc.Receive(ctx, dossier.Intake{Procedure: "2.000635", Applicant: citizen, Channel: procedure.Direct})
+	require.NoError(t, err)
+	clk.Set("2025-03-04 09:00")
+	_, err = svc.RequestSupplement(ctx, d.Code, "chuyên viên", "thiếu trích lục bản đồ")
+	require.NoError(t, err)
+	clk.Set("2025-03-17 09:00")
+	d, err = svc.Supplement(ctx, d.Code, "một cửa")
+	require.NoError(t, err)
+	assert.Equal(t, at("2025-03-24 09:00"), d.OriginalDue)
+	clk.Set("2025-03-18 09:00")
+	_, err = svc.RequestPayment(ctx, d.Code, "chuyên viên", "nộp lệ phí")
+	require.NoError(t, err)
+	clk.Set("2025-03-18 10:00")
+	d, err = svc.Pay(ctx, d.Code, "một cửa")
+	require.NoError(t, err)
+	assert.Equal(t, at("2025-03-24 10:00"), d.OriginalDue, "one paused hour after the restarted clock")
+	assert.Equal(t, d.OriginalDue, d.Due)
+
+	// Withdrawn while paused: the pause still counts.
+	clk.Set("2025-03-19 09:00")
+	_, err = svc.RequestPayment(ctx, d.Code, "chuyên viên", "nộp phí bổ sung")
+	require.NoError(t, err)
+	clk.Set("2025-03-20 09:00")
+	d, err = svc.Withdraw(ctx, d.Code, "một cửa", "xin rút")
+	require.NoError(t, err)
+	assert.Equal(t, at("2025-03-25 10:00"), d.OriginalDue)
+}
+
+func TestUnreceivedHasNoTimeliness(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _, _ := newService(t, "2025-03-03 09:00")
+	d, err := svc.Submit(ctx, dossier.Intake{Procedure: "1.001193", Applicant: citizen})
+	require.NoError(t, err)
+	d, err = svc.Refuse(ctx, d.Code, "một cửa", "hồ sơ không đúng thẩm quyền")
+	require.NoError(t, err)
+	_, ok := d.Timeliness(sla.Default())
+	assert.False(t, ok, "refused before receipt: no timeliness")
 }

@@ -37,7 +37,7 @@ func (s Summary) OnTimeRate() float64 {
 // Summarize counts the dossiers by their status now: received ones by
 // channel, resolved ones by timeliness (see Dossier.Timeliness), open ones as
 // in time or overdue at asOf, and the refused, withdrawn and stopped. An open
-// dossier whose clock is stopped is in time.
+// dossier whose clock is stopped is judged at the moment it stopped.
 func Summarize(cal *sla.Calendar, asOf time.Time, ds iter.Seq[*Dossier]) Summary {
 	s := Summary{ByChannel: map[procedure.Channel]int{}}
 	for d := range ds {
@@ -58,10 +58,15 @@ func Summarize(cal *sla.Calendar, asOf time.Time, ds iter.Seq[*Dossier]) Summary
 			}
 		case d.Status.Open():
 			s.Open++
-			if d.clockStopped() || !asOf.After(d.OriginalDue) {
-				s.InTime++
-			} else {
+			// A stopped clock keeps a dossier where it stood when it stopped.
+			at := asOf
+			if d.clockStopped() {
+				at = d.Pauses[len(d.Pauses)-1].Start
+			}
+			if at.After(d.OriginalDue) {
 				s.Overdue++
+			} else {
+				s.InTime++
 			}
 		case d.Status == Refused:
 			s.Refused++

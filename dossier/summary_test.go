@@ -2,6 +2,7 @@ package dossier_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +75,30 @@ func TestSummarize(t *testing.T) {
 	got = dossier.Summarize(sla.Default(), at("2025-03-04 12:00"), all)
 	assert.Equal(t, 3, got.InTime)
 	assert.Zero(t, got.Overdue)
+}
+
+// A dossier whose clock stopped after it was already overdue stays overdue;
+// one stopped in time stays in time, however long the applicant takes.
+func TestSummarizePausedDossiers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, clk, store := newService(t, "2025-03-03 09:00")
+	a, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001193", Applicant: citizen, Channel: procedure.Direct})
+	require.NoError(t, err)
+	b, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001193", Applicant: citizen, Channel: procedure.Direct})
+	require.NoError(t, err)
+	clk.Set("2025-03-04 09:00")
+	_, err = svc.RequestSupplement(ctx, a.Code, "x", "thiếu giấy tờ")
+	require.NoError(t, err)
+	clk.Set("2025-03-07 09:00") // b was due Thu 06/03 09:00
+	_, err = svc.RequestSupplement(ctx, b.Code, "x", "thiếu giấy tờ")
+	require.NoError(t, err)
+	var ds []*dossier.Dossier
+	for d, err := range store.List(ctx, dossier.Filter{}) {
+		require.NoError(t, err)
+		ds = append(ds, d)
+	}
+	got := dossier.Summarize(sla.Default(), at("2025-04-01 09:00"), slices.Values(ds))
+	assert.Equal(t, 1, got.InTime)
+	assert.Equal(t, 1, got.Overdue)
 }

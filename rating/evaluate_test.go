@@ -65,7 +65,7 @@ func TestEvaluate(t *testing.T) {
 	full := rating.Assessment{Agencies: 2, OnTheSpot: 2, Publicity: 2, Conduct: 2, Complaints: 2, OnlineServices: 2}
 	tests := []struct {
 		name    string
-		steps   []time.Time // transfers, each opening the next step
+		steps   []time.Time // transfers, each opening the next step (receipt opens the first)
 		pauses  [][2]time.Time
 		resolve time.Time
 		a       rating.Assessment
@@ -74,23 +74,23 @@ func TestEvaluate(t *testing.T) {
 	}{
 		{
 			name:    "early, every step in time: full marks",
-			steps:   []time.Time{monday(0, 8, 0), monday(0, 10, 0), monday(1, 10, 0)},
+			steps:   []time.Time{monday(0, 10, 0), monday(1, 10, 0)},
 			resolve: monday(1, 11, 0),
 			a:       full,
 			want:    [9]int{2, 2, 2, 2, 2, 2, 2, 2, 2},
 			grade:   rating.Excellent,
 		},
 		{
-			name:    "on time with one supplement: 15 is good",
+			name:    "on time with one supplement, the desk kept it: 15 is good",
 			pauses:  [][2]time.Time{{monday(0, 9, 0), monday(1, 9, 0)}},
 			resolve: monday(4, 7, 45), // Friday: the pause moved the due time to Friday 08:00
-			a:       rating.Assessment{Agencies: 2, OnTheSpot: 1, Publicity: 2, Conduct: 2, Complaints: 2, OnlineServices: 2},
-			want:    [9]int{1, 2, 1, 2, 1, 2, 2, 2, 2},
+			a:       rating.Assessment{Agencies: 2, OnTheSpot: 2, Publicity: 2, Conduct: 2, Complaints: 2, OnlineServices: 2},
+			want:    [9]int{1, 1, 1, 2, 2, 2, 2, 2, 2}, // the desk's own step (4 h, to Tuesday 13:30) ran late
 			grade:   rating.Good,
 		},
 		{
 			name:    "early with one late step: 12 is good",
-			steps:   []time.Time{monday(0, 8, 0), monday(1, 9, 0), monday(1, 10, 0)}, // the first step was due on Monday at 13:30
+			steps:   []time.Time{monday(1, 9, 0), monday(1, 10, 0)}, // the first step was due on Monday at 13:30
 			resolve: monday(1, 11, 0),
 			a:       rating.Assessment{Agencies: 2, OnTheSpot: 1, Publicity: 1, Conduct: 1, Complaints: 1, OnlineServices: 1},
 			want:    [9]int{2, 1, 2, 2, 1, 1, 1, 1, 1},
@@ -98,7 +98,7 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name:    "late, two late steps, two supplements",
-			steps:   []time.Time{monday(0, 8, 0), monday(1, 9, 0), monday(4, 9, 0)},
+			steps:   []time.Time{monday(1, 9, 0), monday(4, 9, 0)},
 			pauses:  [][2]time.Time{{monday(0, 8, 30), monday(0, 9, 0)}, {monday(0, 9, 30), monday(0, 10, 0)}},
 			resolve: monday(4, 10, 0),
 			a:       rating.Assessment{Agencies: 1, OnTheSpot: 0, Publicity: 2, Conduct: 0, Complaints: 1, OnlineServices: 1},
@@ -106,8 +106,8 @@ func TestEvaluate(t *testing.T) {
 			grade:   rating.Weak,
 		},
 		{
-			name:    "no control slip, nothing assessed",
-			resolve: monday(0, 15, 0),
+			name:    "resolved at the desk within its step, nothing assessed",
+			resolve: monday(0, 11, 0),
 			want:    [9]int{2, 2, 2, 0, 0, 0, 0, 0, 0},
 			grade:   rating.Average, // exactly 6
 		},
@@ -126,7 +126,7 @@ func TestEvaluate(t *testing.T) {
 			var acts []act
 			for i, at := range tt.steps {
 				acts = append(acts, act{at, func() error {
-					_, err := d.svc.Transfer(ctx, x.Code, "cb", []string{"một cửa", "chuyên viên", "lãnh đạo"}[i])
+					_, err := d.svc.Transfer(ctx, x.Code, "cb", []string{"chuyên viên", "lãnh đạo"}[i])
 					return err
 				}})
 			}

@@ -166,7 +166,11 @@ func ExampleEvaluate() {
 	if err != nil {
 		panic(err)
 	}
-	now = now.Add(26 * time.Hour)
+	now = now.Add(time.Hour)
+	if _, err = svc.Transfer(ctx, d.Code, "Bộ phận một cửa", "Phòng Kinh tế"); err != nil {
+		panic(err)
+	}
+	now = now.Add(25 * time.Hour)
 	if d, err = svc.Resolve(ctx, d.Code, "chuyên viên"); err != nil {
 		panic(err)
 	}
