@@ -26,6 +26,16 @@ func (s *Store) timeArg(t time.Time) any {
 	return t.Truncate(time.Microsecond)
 }
 
+// boundArg returns a period's bound t for comparing with stored times. They
+// are whole microseconds, so rounding the bound up keeps the comparisons
+// exact: x ≥ t exactly when x ≥ ⌈t⌉, and x < t exactly when x < ⌈t⌉.
+func (s *Store) boundArg(t time.Time) any {
+	if c := t.Truncate(time.Microsecond); c.Before(t) {
+		t = c.Add(time.Microsecond)
+	}
+	return s.timeArg(t)
+}
+
 // dateArg returns d as 'YYYY-MM-DD', which a PostgreSQL date column and a
 // SQLite text column both take, or nil (NULL) when d is unset.
 func dateArg(d sla.Date) any {

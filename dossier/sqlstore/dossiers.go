@@ -154,13 +154,20 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, d *dossier.Dossier
 // that snapshot by holding back checkpoints of its write-ahead log).
 func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.Dossier, error] {
 	return func(yield func(*dossier.Dossier, error) bool) {
+		// Cancelling when the consumer stops ends the query: closing the
+		// rows alone would make pgx read the rest of the result first.
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
 		query, args := s.listQuery(f)
 		rows, err := s.db.QueryContext(ctx, query, args...)
 		if err != nil {
 			yield(nil, s.fail("listing dossiers", err))
 			return
 		}
-		defer rows.Close()
+		defer func() {
+			cancel()
+			rows.Close()
+		}()
 		for rows.Next() {
 			d, err := scanDossier(rows)
 			if err != nil {
@@ -190,10 +197,10 @@ func (s *Store) listQuery(f dossier.Filter) (string, []any) {
 		where = append(where, strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1))
 	}
 	if !f.ReceivedFrom.IsZero() {
-		add("d.received_at >= ?", s.timeArg(f.ReceivedFrom))
+		add("d.received_at >= ?", s.boundArg(f.ReceivedFrom))
 	}
 	if !f.ReceivedTo.IsZero() {
-		add("d.received_at < ?", s.timeArg(f.ReceivedTo))
+		add("d.received_at < ?", s.boundArg(f.ReceivedTo))
 	}
 	if f.Status != 0 {
 		add("d.status = ?", int64(f.Status))

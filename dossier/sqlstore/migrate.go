@@ -112,15 +112,19 @@ func (s *Store) sqliteImmediate(ctx context.Context, f func(*sql.Conn) error) er
 		if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 			return err
 		}
-		if err := f(conn); err != nil {
-			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil {
-				// A connection left inside a transaction must not go back
-				// to the pool.
-				conn.Raw(func(any) error { return driver.ErrBadConn })
+		// Once BEGIN has run, the transaction must end whatever ctx does:
+		// a connection left inside it would go back to the pool holding the
+		// write lock, and its later autocommit writes would never commit.
+		end := context.WithoutCancel(ctx)
+		err := f(conn)
+		if err == nil {
+			if _, err = conn.ExecContext(end, `COMMIT`); err == nil {
+				return nil
 			}
-			return err
 		}
-		_, err := conn.ExecContext(ctx, `COMMIT`)
+		if _, rerr := conn.ExecContext(end, `ROLLBACK`); rerr != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the connection
+		}
 		return err
 	}); err != nil {
 		return err

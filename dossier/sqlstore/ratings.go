@@ -76,11 +76,11 @@ func (r *ratings) List(ctx context.Context, from, to time.Time) iter.Seq2[rating
 			args  []any
 		)
 		if !from.IsZero() {
-			args = append(args, s.timeArg(from))
+			args = append(args, s.boundArg(from))
 			where = append(where, "rated_at >= $"+strconv.Itoa(len(args)))
 		}
 		if !to.IsZero() {
-			args = append(args, s.timeArg(to))
+			args = append(args, s.boundArg(to))
 			where = append(where, "rated_at < $"+strconv.Itoa(len(args)))
 		}
 		if len(where) > 0 {

@@ -290,6 +290,16 @@ func redact(err error, dsn string) error {
 	return errors.New(msg)
 }
 
+// Redact returns dsn with every password it may hold (in a URL's user
+// information, a password parameter, or a keyword/value password) replaced
+// by xxxxx, for logs and messages.
+func Redact(dsn string) string {
+	for _, pw := range passwords(dsn) {
+		dsn = strings.ReplaceAll(dsn, pw, "xxxxx")
+	}
+	return dsn
+}
+
 // passwords returns the passwords that dsn may hold: in the URL's user
 // information, a password parameter, or a keyword/value password.
 func passwords(dsn string) []string {

@@ -11,7 +11,8 @@
 //
 // newStore must return an empty store each time it is called. Times in the
 // suite are whole seconds, so a store may keep microseconds only, as
-// PostgreSQL does, and any location: times are compared as instants.
+// PostgreSQL does, and any location: times are compared as instants. Filter
+// bounds are exact to the nanosecond, whatever the store keeps.
 package storetest
 
 import (
@@ -428,6 +429,8 @@ func testListFilters(t *testing.T, s dossier.Store) {
 		{"received from (inclusive)", dossier.Filter{ReceivedFrom: base.Add(30 * time.Minute)}, []string{code(3), code(4), code(5), code(6)}},
 		{"received to (exclusive)", dossier.Filter{ReceivedTo: base.Add(30 * time.Minute)}, []string{code(1), code(2)}},
 		{"period", dossier.Filter{ReceivedFrom: base.Add(20 * time.Minute), ReceivedTo: base.Add(50 * time.Minute)}, []string{code(2), code(3), code(4)}},
+		{"from a nanosecond-precise bound just after a receipt", dossier.Filter{ReceivedFrom: base.Add(20*time.Minute + 500)}, []string{code(3), code(4), code(5), code(6)}},
+		{"to a nanosecond-precise bound just after a receipt", dossier.Filter{ReceivedTo: base.Add(20*time.Minute + 500)}, []string{code(1), code(2)}},
 		{"period in another zone", dossier.Filter{ReceivedFrom: base.Add(20 * time.Minute).UTC(), ReceivedTo: base.Add(50 * time.Minute).UTC()}, []string{code(2), code(3), code(4)}},
 		{"status", dossier.Filter{Status: dossier.Returned}, []string{code(3)}},
 		{"procedure", dossier.Filter{Procedure: "2.000635"}, []string{code(2), code(4), code(6)}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -295,9 +296,9 @@ func (a action) check(name string, req actionRequest) (time.Time, error) {
 	if a.due == unused {
 		return time.Time{}, nil
 	}
-	due, err := sla.ParseTime(req.Due)
+	due, err := parseInstant(req.Due)
 	if err != nil {
-		return time.Time{}, invalidValue(fmt.Sprintf("Không đọc được ngày hẹn «%s»: hãy viết 2025-02-05 10:00 hoặc theo RFC 3339.", req.Due))
+		return time.Time{}, invalidValue(fmt.Sprintf("Không đọc được ngày hẹn «%s»: hãy viết 2025-02-05 10:00 hoặc theo RFC 3339, trong các năm 1900–2199.", req.Due))
 	}
 	return due, nil
 }
@@ -406,9 +407,27 @@ func parseBound(s string, end bool) (time.Time, error) {
 		if end {
 			d = d.AddDays(1)
 		}
-		return d.At(0, 0), nil
+		return checkYear(d.At(0, 0))
 	}
-	return sla.ParseTime(s)
+	return parseInstant(s)
+}
+
+// parseInstant reads a time as sla.ParseTime does, within the calendar's
+// years: a bound or appointment far outside them is a mistake, and would
+// only fail later, deeper down.
+func parseInstant(s string) (time.Time, error) {
+	t, err := sla.ParseTime(s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return checkYear(t)
+}
+
+func checkYear(t time.Time) (time.Time, error) {
+	if y := t.In(sla.ICT).Year(); y < 1900 || y > 2200 {
+		return time.Time{}, sla.ErrOutOfRange
+	}
+	return t, nil
 }
 
 func (s *server) lookup(w http.ResponseWriter, r *http.Request) {
@@ -520,17 +539,18 @@ func (s *server) summary(w http.ResponseWriter, r *http.Request) {
 		}
 		rep.PreviousReceived++
 	}
+	// Rendered first, so that a failure is a 500 rather than a cut answer.
+	var body bytes.Buffer
+	write, contentType := rep.WriteJSON, "application/json; charset=utf-8"
 	if format == "text" {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := rep.WriteText(w); err != nil {
-			logger(r.Context()).Error("writing the report", "err", err)
-		}
+		write, contentType = rep.WriteText, "text/plain; charset=utf-8"
+	}
+	if err := write(&body); err != nil {
+		s.fail(w, r, fmt.Errorf("writing the report: %w", err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if err := rep.WriteJSON(w); err != nil {
-		logger(r.Context()).Error("writing the report", "err", err)
-	}
+	w.Header().Set("Content-Type", contentType)
+	_, _ = body.WriteTo(w)
 }
 
 // previousPeriod returns the start of the period before [from, to), which

@@ -7,6 +7,7 @@ import (
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/memstore"
+	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/rating"
 )
 
@@ -30,23 +31,7 @@ func openBackend(ctx context.Context, dsn string) (backend, error) {
 		strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return openSQL(ctx, dsn)
 	}
-	return nil, fmt.Errorf("-db %q: want sqlite:PATH, postgres://… or memory", redactDSN(dsn))
-}
-
-// redactDSN hides the password of a DSN written as a URL, for error messages.
-func redactDSN(dsn string) string {
-	scheme, rest, ok := strings.Cut(dsn, "://")
-	if !ok {
-		return dsn
-	}
-	userinfo, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return dsn
-	}
-	if user, _, ok := strings.Cut(userinfo, ":"); ok {
-		return scheme + "://" + user + ":xxxxx@" + host
-	}
-	return dsn
+	return nil, fmt.Errorf("-db %q: want sqlite:PATH, postgres://… or memory", sqlstore.Redact(dsn))
 }
 
 // memoryBackend keeps dossiers and ratings in memory.

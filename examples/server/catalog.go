@@ -187,7 +187,7 @@ func (s *server) due(w http.ResponseWriter, r *http.Request) {
 	}
 	received := s.now()
 	if v := q.Get("received"); v != "" {
-		if received, err = sla.ParseTime(v); err != nil {
+		if received, err = parseInstant(v); err != nil {
 			s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được thời điểm tiếp nhận «%s»: hãy viết 2025-01-24 10:00 hoặc theo RFC 3339.", v)))
 			return
 		}

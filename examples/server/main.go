@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/sla"
 )
@@ -124,7 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", redactDSN(o.db), "agency", o.agency, "procedures", cat.Len())
+	log.Info("listening", "addr", ln.Addr().String(), "db", sqlstore.Redact(o.db), "agency", o.agency, "procedures", cat.Len())
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

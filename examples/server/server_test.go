@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/sla"
 )
 
@@ -508,4 +509,35 @@ func TestRequestLog(t *testing.T) {
 	assert.Equal(t, "from-the-proxy-1", r.header.Get("X-Request-ID"))
 	r = d.request("GET", "/healthz", nil, false, "X-Request-ID", "<script>")
 	assert.NotEqual(t, "<script>", r.header.Get("X-Request-ID"))
+}
+
+// Times far outside the calendar's years are a 400, not a cut answer or a
+// database error further down.
+func TestYearsOutOfRange(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	for _, path := range []string{
+		"/api/v1/reports/summary?from=2025-01-01&to=9999-12-31",
+		"/api/v1/reports/summary?from=0001-01-01",
+		"/api/v1/dossiers?from=2025-01-01&to=9999-12-31T00:00:00Z",
+	} {
+		requireProblem(t, d.officer("GET", path, nil), http.StatusBadRequest)
+	}
+	requireProblem(t, d.public("GET", "/api/v1/due?received=3000-01-01%2009:00&duration=3%20ng%C3%A0y%20l%C3%A0m%20vi%E1%BB%87c", nil), http.StatusBadRequest)
+	code := d.receive(anIntake("Nguyễn Văn An"))
+	requireProblem(t, d.officer("POST", "/api/v1/dossiers/"+code+"/reschedule", map[string]any{"reason": "chờ xác minh", "due": "9999-01-01 09:00"}), http.StatusBadRequest)
+}
+
+// The DSN's password never reaches a message, however it is written.
+func TestDSNPasswordNeverShown(t *testing.T) {
+	t.Parallel()
+	for _, dsn := range []string{"postgres://u@host/db?password=hunter2", "postgres://u:hunter2@host/db", "postgres://u:hun@ter2@host/db", "host=x password=hunter2"} {
+		assert.NotContains(t, sqlstore.Redact(dsn), "ter2", dsn)
+	}
+	// Refused before any connection is tried.
+	for _, dsn := range []string{"host=x password=hunter2", "mysql://u:hunter2@host/db"} {
+		_, err := openBackend(context.Background(), dsn)
+		require.Error(t, err, dsn)
+		assert.NotContains(t, err.Error(), "hunter2", dsn)
+	}
 }
