@@ -28,8 +28,9 @@
 // e-ID and a clock. Receive takes a complete dossier in: it issues the code,
 // starts the clock and sets the due time from the procedure version in force
 // (its online processing time for online dossiers). The other actions are
-// Submit and Accept (online filing, then receipt), Transfer (a row of the
-// control slip, form 05, with the step's own due time), RequestSupplement and
+// Submit and Accept (online filing, then receipt; receipt opens the control
+// slip, form 05, with the desk's row for the procedure's first step),
+// Transfer (the next row, with that step's own due time), RequestSupplement and
 // Supplement (the clock pauses, then resumes with the due time pushed back,
 // or restarts, as the procedure says), RequestPayment and Pay, Reschedule
 // (a later appointment with an apology; the original due time stays),

@@ -178,7 +178,7 @@ var units = map[string]Unit{
 //
 // It ignores case, diacritics and extra spaces, so "15 ngay lam viec" reads
 // too, and a trailing "kể từ …" ("counted from …") clause. Anything else,
-// and a negative count, is a *ParseError.
+// and a negative or zero count, is a *ParseError.
 func ParseDuration(s string) (Duration, error) {
 	f := strings.TrimRight(fold.String(s), ".")
 	if m := countForm.FindStringSubmatch(f); m != nil {
