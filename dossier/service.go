@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,10 +28,16 @@ type Config struct {
 }
 
 // A Service is the desk's application API: every action reads the dossier,
-// checks the lifecycle, records an event and writes it back with optimistic
-// concurrency. Two officers acting on one dossier at once get one success
-// and one ErrConflict; no event is ever lost. A Service is safe for
-// concurrent use.
+// works out the facts its event decides (due times, the control slip's
+// step), and appends the event with optimistic concurrency. Two officers
+// acting on one dossier at once get one success and one ErrConflict; no
+// event is ever lost. A Service is safe for concurrent use.
+//
+// Times are the Service's clock, kept to the microsecond. Times outside
+// 1900–2199 are refused with ErrInvalid. A clock that steps back never
+// makes a history run backwards: an event that the clock would put before
+// the previous one is recorded at the previous one's time, with the
+// difference in Event.ClockSkew.
 type Service struct {
 	store   Store
 	catalog *procedure.Catalog
@@ -64,27 +69,29 @@ func NewService(cfg Config) (*Service, error) {
 // Calendar returns the calendar the service computes due times with.
 func (s *Service) Calendar() *sla.Calendar { return s.cal }
 
-// An Intake is what the desk records when it takes a dossier in.
+// An Intake is what the desk records when it takes a dossier in. Its texts
+// are stored in Unicode NFC; invisible characters in them are refused.
 type Intake struct {
 	Procedure     string            // the procedure's code
 	Applicant     Applicant         // Name is required
 	Channel       procedure.Channel // how the dossier was filed
 	ReturnChannel procedure.Channel // how the result goes back; defaults to Channel
 	SubmittedAt   time.Time         // when it was handed in or filed; defaults to now
-	Actor         string            // the officer
+	Actor         string            // the officer, or the applicant filing online
 }
 
 // Receive takes in a complete, valid dossier now: it issues a code, starts
 // the clock and sets the due time from the procedure version in force, with
-// its online processing time for online dossiers where it has one. An
-// unknown procedure, a channel the procedure does not allow or an empty
-// applicant name is an ErrInvalid error, and nothing is stored.
+// its time limit for the dossier's channel. An unknown procedure, a channel
+// the procedure does not allow or an empty applicant name is an ErrInvalid
+// error, and nothing is stored.
 func (s *Service) Receive(ctx context.Context, in Intake) (*Dossier, error) {
 	return s.create(ctx, in, KindReceive)
 }
 
 // Submit records a dossier filed online and not yet checked: it gets a code,
-// but its clock starts only when Accept receives it.
+// but its clock starts only when Accept receives it. The code carries the
+// day it was filed.
 func (s *Service) Submit(ctx context.Context, in Intake) (*Dossier, error) {
 	if in.Channel == 0 {
 		in.Channel = procedure.Online
@@ -96,78 +103,89 @@ func (s *Service) create(ctx context.Context, in Intake, k Kind) (*Dossier, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	now := s.now()
-	if in.ReturnChannel == 0 {
-		in.ReturnChannel = in.Channel
-	}
-	d := &Dossier{Applicant: in.Applicant, Channel: in.Channel, ReturnChannel: in.ReturnChannel}
-	if err := s.bind(d, in.Procedure, now); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(in.Applicant.Name) == "" {
-		return nil, fmt.Errorf("%w: the applicant's name is empty", ErrInvalid)
-	}
-	if in.SubmittedAt.IsZero() {
-		in.SubmittedAt = now
-	}
-	if in.SubmittedAt.After(now) {
-		return nil, fmt.Errorf("%w: submitted at %s, in the future", ErrInvalid, in.SubmittedAt.Format(time.RFC3339))
-	}
-	d.SubmittedAt = in.SubmittedAt.In(sla.ICT)
-	if err := d.apply(k, now, in.Actor, ""); err != nil {
-		return nil, err
-	}
-	if k == KindReceive {
-		if err := s.start(d, now, in.Actor); err != nil {
-			return nil, err
-		}
-	}
-	var err error
-	if d.ID, err = uuid.NewV7(); err != nil {
-		return nil, err
-	}
-	day := sla.DateOf(now)
-	seq, err := s.store.NextSequence(ctx, s.agency, day)
+	now, _, err := s.clock(nil)
 	if err != nil {
 		return nil, err
 	}
-	d.Code = Code{Agency: s.agency, Date: day, Seq: seq}
+	day := sla.DateOf(now)
+	if day.Year < 2000 || day.Year > 2099 {
+		return nil, fmt.Errorf("%w: a dossier code can be issued in 2000–2099 only, not on %s", ErrInvalid, day)
+	}
+	if in.Applicant, err = in.Applicant.clean(); err != nil {
+		return nil, err
+	}
+	if in.Applicant.Name == "" {
+		return nil, fmt.Errorf("%w: the applicant's name is empty", ErrInvalid)
+	}
+	if in.Actor, err = cleanText("the actor", in.Actor, false); err != nil {
+		return nil, err
+	}
+	if in.ReturnChannel == 0 {
+		in.ReturnChannel = in.Channel
+	}
+	in.SubmittedAt = Stamp(in.SubmittedAt)
+	switch {
+	case in.SubmittedAt.IsZero():
+		in.SubmittedAt = now
+	case in.SubmittedAt.After(now):
+		return nil, fmt.Errorf("%w: submitted at %s, in the future", ErrInvalid, in.SubmittedAt.Format(time.RFC3339))
+	case !inRange(in.SubmittedAt):
+		return nil, fmt.Errorf("%w: submitted at %s, outside 1900–2199", ErrInvalid, in.SubmittedAt.Format(time.RFC3339))
+	}
+	d := &Dossier{
+		Code:      Code{Agency: s.agency, Date: day},
+		Applicant: in.Applicant, Channel: in.Channel, ReturnChannel: in.ReturnChannel, SubmittedAt: in.SubmittedAt,
+	}
+	e := Event{At: now, Kind: k, Actor: in.Actor}
+	p, err := s.bind(d, in.Procedure, now, &e)
+	if err != nil {
+		return nil, err
+	}
+	d.Procedure = p.Code
+	if k == KindReceive {
+		if err := s.receipt(d, p, &e); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.Apply(e); err != nil {
+		return nil, err
+	}
+	if d.ID, err = uuid.NewV7(); err != nil {
+		return nil, err
+	}
 	if err := s.store.Create(ctx, d); err != nil {
 		return nil, err
 	}
 	return d.Clone(), nil
 }
 
-// bind ties d to the version of the procedure in force at now, with the
-// processing time for its channel, checking that the procedure allows the
-// dossier's channels.
-func (s *Service) bind(d *Dossier, code string, now time.Time) error {
+// bind looks up the version of the procedure in force at now, checks that
+// it allows the dossier's channels, and records the version, its time
+// limit for the dossier's channel and its supplement regime in e.
+func (s *Service) bind(d *Dossier, code string, now time.Time, e *Event) (procedure.Procedure, error) {
 	p, err := s.catalog.Lookup(code, now)
 	if err != nil {
-		return fmt.Errorf("%w: procedure %q: %w", ErrInvalid, code, err)
+		return p, fmt.Errorf("%w: procedure %q: %w", ErrInvalid, code, err)
 	}
 	for _, ch := range []procedure.Channel{d.Channel, d.ReturnChannel} {
 		if !p.Allows(ch) {
-			return fmt.Errorf("%w: procedure %s does not allow the %s channel", ErrInvalid, p.Code, ch)
+			return p, fmt.Errorf("%w: procedure %s does not allow the %s channel", ErrInvalid, p.Code, ch)
 		}
 	}
-	d.Procedure, d.ProcedureVersion = p.Code, p.EffectiveFrom
-	d.Limit, d.Regime = p.DurationFor(d.Channel), p.Supplement
-	return nil
+	e.ProcedureVersion, e.Limit, e.Regime = p.EffectiveFrom, p.DurationFor(d.Channel), p.Supplement
+	return p, nil
 }
 
-// start starts the clock of a dossier received now by actor, and opens the
-// control slip's first row: the receiving desk holds the dossier for the
-// procedure's first step.
-func (s *Service) start(d *Dossier, now time.Time, actor string) error {
-	d.ReceivedAt = now.In(sla.ICT)
-	due, err := s.legalDue(d)
+// receipt fills in what a receipt decides: the clock starts at e.At, so
+// the legal due time and the appointment are the limit from then, and the
+// receiving desk holds the dossier for the procedure's first step.
+func (s *Service) receipt(d *Dossier, p procedure.Procedure, e *Event) error {
+	due, err := s.cal.Deadline(e.At, e.Limit)
 	if err != nil {
-		return err
+		return fmt.Errorf("dossier: due time of %s: %w", e.Limit, err)
 	}
-	d.Due, d.OriginalDue = due, due
-	d.Handovers = append(d.Handovers, Handover{To: actor, At: d.ReceivedAt})
-	s.stepDue(d)
+	e.Due, e.LegalDue = due, due
+	e.Step, e.StepDue = s.step(p, 0, e.At, nil)
 	return nil
 }
 
@@ -175,109 +193,114 @@ func (s *Service) start(d *Dossier, now time.Time, actor string) error {
 // complete and valid: its clock starts now, under the procedure version in
 // force now.
 func (s *Service) Accept(ctx context.Context, c Code, actor string) (*Dossier, error) {
-	return s.act(ctx, c, KindReceive, actor, "", func(d *Dossier, now time.Time) error {
-		if err := s.bind(d, d.Procedure, now); err != nil {
+	return s.act(ctx, c, KindReceive, actor, func(d *Dossier, e *Event) error {
+		p, err := s.bind(d, d.Procedure, e.At, e)
+		if err != nil {
 			return err
 		}
-		return s.start(d, now, actor)
+		return s.receipt(d, p, e)
 	})
 }
 
 // Refuse refuses a dossier at intake with the reasons (form 03).
 func (s *Service) Refuse(ctx context.Context, c Code, actor, reason string) (*Dossier, error) {
-	if err := required(reason, "the reason for refusal"); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, c, KindRefuse, actor, reason, s.finish)
+	return s.act(ctx, c, KindRefuse, actor, s.because(reason, "the reason for refusal", nil))
 }
 
 // Transfer hands the dossier to the next step, performed by to: it closes
-// the open row of the control slip, judging that step against its own due
-// time, and opens a row for the procedure's next step with that step's due
-// time. The first row, the receiving desk's, opens at receipt.
+// the open row of the control slip and opens a row for the procedure's
+// next step with that step's own due time. The first row, the receiving
+// desk's, opens at receipt.
 func (s *Service) Transfer(ctx context.Context, c Code, actor, to string) (*Dossier, error) {
-	if err := required(to, "the receiver of the transfer"); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, c, KindTransfer, actor, to, func(d *Dossier, now time.Time) error {
-		s.closeStep(d, now)
-		d.Handovers = append(d.Handovers, Handover{From: actor, To: to, At: now})
-		s.stepDue(d)
+	return s.act(ctx, c, KindTransfer, actor, func(d *Dossier, e *Event) error {
+		var err error
+		if e.Receiver, err = cleanText("the receiver of the transfer", to, false); err != nil {
+			return err
+		}
+		if e.Receiver == "" {
+			return fmt.Errorf("%w: the receiver of the transfer is empty", ErrInvalid)
+		}
+		p, err := s.version(d)
+		if err != nil {
+			return err
+		}
+		e.Step, e.StepDue = s.step(p, len(d.st.handovers), e.At, d.st.pauses)
 		return nil
 	})
 }
 
 // RequestSupplement asks the applicant to complete the dossier (form 02),
-// listing what is missing in reason; the clock stops. The law wants one
-// request listing everything; a second is allowed but makes the dossier late
-// in the national index.
+// listing what is missing in reason; the clock stops, unless the legal due
+// time has already passed: a late dossier stays late. The law wants one
+// request listing everything; a second is allowed but makes the dossier
+// late in the national index.
 func (s *Service) RequestSupplement(ctx context.Context, c Code, actor, reason string) (*Dossier, error) {
-	if err := required(reason, "what is missing"); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, c, KindRequestSupplement, actor, reason, s.pause)
+	return s.act(ctx, c, KindRequestSupplement, actor, s.because(reason, "what is missing", nil))
 }
 
 // Supplement records the supplement: the clock runs again. Under the pause
 // regime the due time moves back by the working time paused; under the
-// restart regime the whole limit counts again from now.
+// restart regime the whole limit counts again from now, if the request came
+// before the legal due time.
 func (s *Service) Supplement(ctx context.Context, c Code, actor string) (*Dossier, error) {
-	return s.act(ctx, c, KindSupplement, actor, "", s.resume)
+	return s.act(ctx, c, KindSupplement, actor, s.resume)
 }
 
 // RequestPayment asks the applicant to pay fees or meet financial
 // obligations; the clock stops until Pay.
 func (s *Service) RequestPayment(ctx context.Context, c Code, actor, note string) (*Dossier, error) {
-	return s.act(ctx, c, KindRequestPayment, actor, note, s.pause)
+	return s.act(ctx, c, KindRequestPayment, actor, func(d *Dossier, e *Event) error {
+		var err error
+		e.Reason, err = cleanText("the payment note", note, true)
+		return err
+	})
 }
 
 // Pay records the payment; the clock runs again, with the due time moved
 // back by the working time paused (whatever the supplement regime: only a
 // supplement restarts the clock).
 func (s *Service) Pay(ctx context.Context, c Code, actor string) (*Dossier, error) {
-	return s.act(ctx, c, KindPay, actor, "", s.resume)
+	return s.act(ctx, c, KindPay, actor, s.resume)
 }
 
-// Reschedule sets a later appointment with an apology (form 04). The
-// original due time stays, and timeliness is judged against it.
+// Reschedule sets a later appointment with an apology (form 04). The new
+// appointment must fall in working time. The legal due time stays, and
+// timeliness is judged against it.
 func (s *Service) Reschedule(ctx context.Context, c Code, actor, reason string, newDue time.Time) (*Dossier, error) {
-	if err := required(reason, "the reason for the new appointment"); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, c, KindReschedule, actor, reason+" (hẹn lại: "+newDue.In(sla.ICT).Format("15:04 02/01/2006")+")", func(d *Dossier, now time.Time) error {
-		if !newDue.After(d.Due) {
-			return fmt.Errorf("%w: a new appointment must be later than %s", ErrInvalid, d.Due.Format(time.RFC3339))
+	return s.act(ctx, c, KindReschedule, actor, s.because(reason, "the reason for the new appointment", func(d *Dossier, e *Event) error {
+		e.Due = Stamp(newDue)
+		if !s.working(e.Due) {
+			return fmt.Errorf("%w: a new appointment must fall in working time, not at %s", ErrInvalid, e.Due.Format("15:04 02/01/2006"))
 		}
-		d.Due = newDue.In(sla.ICT)
 		return nil
-	})
+	}))
 }
 
 // Resolve records that the result is ready: processing ends now.
 func (s *Service) Resolve(ctx context.Context, c Code, actor string) (*Dossier, error) {
-	return s.act(ctx, c, KindResolve, actor, "", s.finish)
+	return s.act(ctx, c, KindResolve, actor, nil)
 }
 
 // Return records that the result was handed to the applicant.
 func (s *Service) Return(ctx context.Context, c Code, actor string) (*Dossier, error) {
-	return s.act(ctx, c, KindReturn, actor, "", func(d *Dossier, now time.Time) error {
-		d.ReturnedAt = now.In(sla.ICT)
-		return nil
-	})
+	return s.act(ctx, c, KindReturn, actor, nil)
 }
 
 // Withdraw withdraws the dossier at the applicant's request, possible until
-// the result is ready.
+// the result is ready. A withdrawal during a pause ends it.
 func (s *Service) Withdraw(ctx context.Context, c Code, actor, reason string) (*Dossier, error) {
-	return s.act(ctx, c, KindWithdraw, actor, reason, s.finish)
+	return s.act(ctx, c, KindWithdraw, actor, func(d *Dossier, e *Event) error {
+		var err error
+		if e.Reason, err = cleanText("the reason for withdrawal", reason, true); err != nil {
+			return err
+		}
+		return s.endPause(d, e)
+	})
 }
 
-// Stop stops processing, with the reason.
+// Stop stops processing, with the reason. A stop during a pause ends it.
 func (s *Service) Stop(ctx context.Context, c Code, actor, reason string) (*Dossier, error) {
-	if err := required(reason, "the reason for stopping"); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, c, KindStop, actor, reason, s.finish)
+	return s.act(ctx, c, KindStop, actor, s.because(reason, "the reason for stopping", s.endPause))
 }
 
 // Get returns the dossier, or ErrNotFound.
@@ -288,135 +311,190 @@ func (s *Service) Get(ctx context.Context, c Code) (*Dossier, error) {
 	return s.store.Get(ctx, c)
 }
 
-// act runs one action: read, check the lifecycle, change, write. Nothing is
-// written when any step fails.
-func (s *Service) act(ctx context.Context, c Code, k Kind, actor, note string, change func(*Dossier, time.Time) error) (*Dossier, error) {
+// act runs one action: read the dossier, let fill work out the event's
+// facts, and append it at the version read. Nothing is written when any
+// step fails.
+func (s *Service) act(ctx context.Context, c Code, k Kind, actor string, fill func(*Dossier, *Event) error) (*Dossier, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if !c.Valid() {
 		return nil, &CodeError{Input: c.String(), Reason: "not a valid code"}
 	}
+	actor, err := cleanText("the actor", actor, false)
+	if err != nil {
+		return nil, err
+	}
 	d, err := s.store.Get(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	if err := d.apply(k, now, actor, note); err != nil {
+	e := Event{Kind: k, Actor: actor}
+	if e.At, e.ClockSkew, err = s.clock(d); err != nil {
 		return nil, err
 	}
-	if err := change(d, now); err != nil {
+	// The lifecycle first, so that a forbidden action says so rather than
+	// failing on the facts it would have needed.
+	if _, err := next(d.st.status, k); err != nil {
 		return nil, err
 	}
-	if err := s.store.Update(ctx, d); err != nil {
-		return nil, err
+	if fill != nil {
+		if err := fill(d, &e); err != nil {
+			return nil, err
+		}
 	}
-	return d, nil
+	return s.store.Append(ctx, c, d.Version, e)
 }
 
-func (s *Service) finish(d *Dossier, now time.Time) error {
-	s.closeStep(d, now)
-	if d.clockStopped() {
-		// A withdrawal or stop while paused ends the pause, which still
-		// pushes the due time back.
-		if err := s.resume(d, now); err != nil {
+// clock returns the time for the next event of d (nil for a new dossier):
+// now, to the microsecond, or the previous event's time, with how far
+// behind it the clock stands, if the clock stands before it.
+func (s *Service) clock(d *Dossier) (time.Time, time.Duration, error) {
+	now := Stamp(s.now())
+	if !inRange(now) {
+		return time.Time{}, 0, fmt.Errorf("%w: the clock says %s, outside 1900–2199", ErrInvalid, now.Format(time.RFC3339))
+	}
+	if d != nil {
+		if n := len(d.Events); n > 0 && now.Before(d.Events[n-1].At) {
+			last := d.Events[n-1].At
+			return last, last.Sub(now), nil
+		}
+	}
+	return now, 0, nil
+}
+
+// because returns a fill that records the reason, which must not be empty,
+// then runs then.
+func (s *Service) because(reason, what string, then func(*Dossier, *Event) error) func(*Dossier, *Event) error {
+	return func(d *Dossier, e *Event) error {
+		var err error
+		if e.Reason, err = cleanText(what, reason, true); err != nil {
 			return err
 		}
-	}
-	d.FinishedAt = now.In(sla.ICT)
-	return nil
-}
-
-// closeStep ends the open row of the control slip and judges the step.
-func (s *Service) closeStep(d *Dossier, now time.Time) {
-	if n := len(d.Handovers); n > 0 && d.Handovers[n-1].Done.IsZero() {
-		h := &d.Handovers[n-1]
-		h.Done = now.In(sla.ICT)
-		if !h.Due.IsZero() {
-			h.Timeliness = s.cal.Classify(h.Due, now)
+		if e.Reason == "" {
+			return fmt.Errorf("%w: %s is empty", ErrInvalid, what)
 		}
+		if then != nil {
+			return then(d, e)
+		}
+		return nil
 	}
 }
 
-func (s *Service) pause(d *Dossier, now time.Time) error {
-	d.Pauses = append(d.Pauses, sla.Interval{Start: now.In(sla.ICT)})
-	return nil
+// endPause fills in the due times of an event that ends processing during
+// a pause; outside a pause there is nothing to do.
+func (s *Service) endPause(d *Dossier, e *Event) error {
+	if !d.ClockStopped() {
+		return nil
+	}
+	return s.resume(d, e)
 }
 
-// resume closes the open pause and recomputes the legal due time. An
-// appointment not moved by a reschedule follows it; a rescheduled one moves
-// only if the new due time passes it.
-func (s *Service) resume(d *Dossier, now time.Time) error {
-	if !d.clockStopped() {
+// resume fills in the due times as the open pause ends at e.At: the legal
+// due time derived from the history, the appointment (which follows the
+// legal due time unless a reschedule set a later one) and the open step's
+// due time.
+func (s *Service) resume(d *Dossier, e *Event) error {
+	pauses := d.Pauses()
+	n := len(pauses)
+	if n == 0 || !pauses[n-1].Open() {
 		return fmt.Errorf("dossier: %s has no open pause", d.Code)
 	}
-	d.Pauses[len(d.Pauses)-1].End = now.In(sla.ICT)
-	due, err := s.legalDue(d)
-	if err != nil {
-		return err
+	pauses[n-1].End = e.At
+	all := pauses
+	start := s.clockStart(d)
+	if e.Kind == KindSupplement && d.st.regime == procedure.RestartClock && d.supplementInTime(len(d.Events)) {
+		start = e.At
 	}
-	if d.Due.Equal(d.OriginalDue) || due.After(d.Due) {
-		d.Due = due
-	}
-	d.OriginalDue = due
-	s.stepDue(d)
-	return nil
-}
-
-// legalDue is the dossier's legal due time, derived from its history: the
-// limit from receipt with the clock stopped during the pauses, or, under
-// the restart regime, the whole limit again from the last supplement, with
-// only the pauses after it.
-func (s *Service) legalDue(d *Dossier) (time.Time, error) {
-	start := d.ReceivedAt
-	if d.Regime == procedure.RestartClock {
-		for _, e := range d.Events {
-			if e.Kind == KindSupplement {
-				start = e.At
-			}
-		}
-	}
-	pauses := d.Pauses
 	for len(pauses) > 0 && pauses[0].Start.Before(start) {
 		pauses = pauses[1:]
 	}
-	due, err := s.cal.Deadline(start, d.Limit, pauses...)
+	legal, err := s.cal.Deadline(start, d.st.limit, pauses...)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("dossier: due time of %s: %w", d.Limit, err)
+		return fmt.Errorf("dossier: due time of %s: %w", d.st.limit, err)
 	}
-	return due, nil
+	e.LegalDue, e.Due = legal, d.st.due
+	if d.st.due.Equal(d.st.legalDue) || legal.After(d.st.due) {
+		e.Due = legal
+	}
+	if h := d.st.openStep(); h != nil && !h.Due.IsZero() {
+		p, err := s.version(d)
+		if err != nil {
+			return err
+		}
+		_, e.StepDue = s.step(p, len(d.st.handovers)-1, h.At, all)
+	}
+	return nil
 }
 
-// stepDue sets the step and due time of the open row of the control slip:
-// the procedure step it is for, whose time counts from the handover with the
-// clock stopped during the pauses since.
-func (s *Service) stepDue(d *Dossier) {
-	n := len(d.Handovers)
-	if n == 0 || !d.Handovers[n-1].Done.IsZero() {
-		return
+// clockStart returns when the dossier's limit counts from: its receipt, or,
+// under the restart regime, the last supplement that answered a request
+// made before the legal due time.
+func (s *Service) clockStart(d *Dossier) time.Time {
+	start := d.st.receivedAt
+	if d.st.regime != procedure.RestartClock {
+		return start
 	}
-	h := &d.Handovers[n-1]
-	p, err := s.version(d)
-	if err != nil || n > len(p.Steps) {
-		return
+	for i, e := range d.Events {
+		if e.Kind == KindSupplement && d.supplementInTime(i) {
+			start = e.At
+		}
 	}
-	step := p.Steps[n-1]
-	h.Step = step.Name
-	h.Due, _ = s.cal.Deadline(h.At, step.Duration, d.Pauses...)
+	return start
+}
+
+// supplementInTime reports whether the last supplement request among the
+// first n events came before the legal due time in force when it was made.
+func (d *Dossier) supplementInTime(n int) bool {
+	var legal, asked time.Time
+	inTime := false
+	for _, e := range d.Events[:n] {
+		if e.Kind == KindRequestSupplement {
+			asked, inTime = e.At, e.At.Before(legal)
+		}
+		if !e.LegalDue.IsZero() {
+			legal = e.LegalDue
+		}
+	}
+	return !asked.IsZero() && inTime
+}
+
+// step returns the name and due time of the procedure's step for row i of
+// the control slip, begun at at, with the clock stopped during pauses; ""
+// and the zero time past the procedure's last step.
+func (s *Service) step(p procedure.Procedure, i int, at time.Time, pauses []sla.Interval) (string, time.Time) {
+	if i >= len(p.Steps) {
+		return "", time.Time{}
+	}
+	st := p.Steps[i]
+	var after []sla.Interval
+	for _, iv := range pauses {
+		if iv.Open() || iv.End.After(at) {
+			after = append(after, iv)
+		}
+	}
+	due, err := s.cal.Deadline(at, st.Duration, after...)
+	if err != nil {
+		return st.Name, time.Time{}
+	}
+	return st.Name, due
+}
+
+// working reports whether t falls in working time, a session's end
+// included: an appointment can be the end of a working day.
+func (s *Service) working(t time.Time) bool {
+	return s.cal.WorkingTime(t.Add(-time.Minute), t) == time.Minute || s.cal.WorkingTime(t, t.Add(time.Minute)) == time.Minute
 }
 
 // version returns the procedure version the dossier was received under.
 func (s *Service) version(d *Dossier) (procedure.Procedure, error) {
-	at := d.ReceivedAt
-	if !d.ProcedureVersion.IsZero() {
-		at = d.ProcedureVersion.At(12, 0)
+	at := d.st.receivedAt
+	if !d.st.version.IsZero() {
+		at = d.st.version.At(12, 0)
 	}
-	return s.catalog.Lookup(d.Procedure, at)
-}
-
-func required(s, what string) error {
-	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%w: %s is empty", ErrInvalid, what)
+	p, err := s.catalog.Lookup(d.Procedure, at)
+	if err != nil {
+		return p, fmt.Errorf("dossier: %s: its procedure: %w", d.Code, err)
 	}
-	return nil
+	return p, nil
 }

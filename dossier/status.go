@@ -3,8 +3,8 @@ package dossier
 import "fmt"
 
 // A Status is where a dossier stands in its lifecycle. Its values are the
-// national portal's status codes (DOMAIN.md §4), so Portal is the identity;
-// the zero Status is unset.
+// national portal's status codes for dossiers (TrangThaiHoSo, 1 to 10), so
+// Portal is the identity; the zero Status is unset.
 type Status uint8
 
 const (
@@ -62,7 +62,7 @@ func (s Status) Open() bool {
 }
 
 // Ended reports whether processing has ended in s: the first of result
-// ready, returned, refused, stopped or withdrawn (DOMAIN.md §5).
+// ready, returned, refused, stopped or withdrawn.
 func (s Status) Ended() bool {
 	switch s {
 	case Refused, Withdrawn, Stopped, Resolved, Returned:
@@ -70,6 +70,10 @@ func (s Status) Ended() bool {
 	}
 	return false
 }
+
+// HasResult reports whether a dossier in status s has its result: ready or
+// returned. Only such a dossier is judged early, on time or late.
+func (s Status) HasResult() bool { return s == Resolved || s == Returned }
 
 var statusNames = [...]string{
 	Submitted:          "Mới đăng ký",
@@ -91,7 +95,7 @@ const (
 	KindSubmit            Kind = iota + 1 // filed online
 	KindReceive                           // received at the desk, or accepted after online checking
 	KindRefuse                            // refused at intake (form 03)
-	KindTransfer                          // handed to the next step (form 05)
+	KindTransfer                          // handed to the next step (form 06, the control slip)
 	KindRequestSupplement                 // supplement requested (form 02)
 	KindSupplement                        // supplement received
 	KindRequestPayment                    // payment requested
@@ -145,7 +149,7 @@ var transitions = map[Kind]struct {
 	KindReschedule:        {[]Status{Received, InProgress, AwaitingSupplement, AwaitingPayment}, 0},
 	KindResolve:           {[]Status{Received, InProgress}, Resolved},
 	KindReturn:            {[]Status{Resolved}, Returned},
-	// Withdrawal is possible until the result is ready (DOMAIN.md §4).
+	// Withdrawal is possible until the result is ready.
 	KindWithdraw: {[]Status{Submitted, Received, InProgress, AwaitingSupplement, AwaitingPayment}, Withdrawn},
 	KindStop:     {[]Status{Received, InProgress, AwaitingSupplement, AwaitingPayment}, Stopped},
 }

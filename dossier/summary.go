@@ -8,8 +8,7 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// A Summary counts dossiers the way provinces report a period (DOMAIN.md
-// §5–6).
+// A Summary counts dossiers the way provinces report a period.
 type Summary struct {
 	Received  int                       // dossiers received (the clock started)
 	ByChannel map[procedure.Channel]int // received, by submission channel
@@ -41,12 +40,12 @@ func (s Summary) OnTimeRate() float64 {
 func Summarize(cal *sla.Calendar, asOf time.Time, ds iter.Seq[*Dossier]) Summary {
 	s := Summary{ByChannel: map[procedure.Channel]int{}}
 	for d := range ds {
-		if !d.ReceivedAt.IsZero() {
+		if !d.ReceivedAt().IsZero() {
 			s.Received++
 			s.ByChannel[d.Channel]++
 		}
 		switch {
-		case d.Status == Resolved || d.Status == Returned:
+		case d.Status() == Resolved || d.Status() == Returned:
 			s.Resolved++
 			switch t, _ := d.Timeliness(cal); t {
 			case sla.Early:
@@ -56,30 +55,20 @@ func Summarize(cal *sla.Calendar, asOf time.Time, ds iter.Seq[*Dossier]) Summary
 			default:
 				s.Late++
 			}
-		case d.Status.Open():
+		case d.Status().Open():
 			s.Open++
-			// A stopped clock keeps a dossier where it stood when it stopped.
-			at := asOf
-			if d.clockStopped() {
-				at = d.Pauses[len(d.Pauses)-1].Start
-			}
-			if at.After(d.OriginalDue) {
+			if d.Facts().OverdueAt(asOf) {
 				s.Overdue++
 			} else {
 				s.InTime++
 			}
-		case d.Status == Refused:
+		case d.Status() == Refused:
 			s.Refused++
-		case d.Status == Withdrawn:
+		case d.Status() == Withdrawn:
 			s.Withdrawn++
-		case d.Status == Stopped:
+		case d.Status() == Stopped:
 			s.Stopped++
 		}
 	}
 	return s
-}
-
-func (d *Dossier) clockStopped() bool {
-	n := len(d.Pauses)
-	return n > 0 && d.Pauses[n-1].Open()
 }

@@ -6,14 +6,19 @@
 //	func TestStore(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) dossier.Store { return memstore.New() })
 //	}
+//
+// It is also a dossier.FactStore: it keeps each dossier's facts beside it,
+// so that period reports read them without copying dossiers.
 package memstore
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -25,10 +30,18 @@ import (
 // Store is not ready: use New.
 type Store struct {
 	mu     sync.RWMutex
-	byCode map[dossier.Code]*dossier.Dossier // stored copies, never handed out
+	byCode map[dossier.Code]*entry
 	ids    map[uuid.UUID]bool
 	order  []*dossier.Dossier // stored copies in List order
+	facts  []dossier.Facts    // in creation order; entry.fact indexes it
 	seq    map[seqKey]int
+}
+
+// An entry is a stored dossier: a copy that is replaced, never changed, so
+// that a listing can hold it without the lock.
+type entry struct {
+	d    *dossier.Dossier
+	fact int
 }
 
 type seqKey struct {
@@ -38,7 +51,7 @@ type seqKey struct {
 
 // New returns an empty Store.
 func New() *Store {
-	return &Store{byCode: map[dossier.Code]*dossier.Dossier{}, ids: map[uuid.UUID]bool{}, seq: map[seqKey]int{}}
+	return &Store{byCode: map[dossier.Code]*entry{}, ids: map[uuid.UUID]bool{}, seq: map[seqKey]int{}}
 }
 
 // Create implements dossier.Store.
@@ -46,16 +59,32 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	c, err := dossier.Restore(*d, d.Events)
+	if err != nil {
+		return err
+	}
+	if len(c.Events) == 0 {
+		return fmt.Errorf("%w: a new dossier needs its first event", dossier.ErrInvalid)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.byCode[d.Code]; ok || s.ids[d.ID] {
+	if s.ids[d.ID] {
 		return dossier.ErrExists
 	}
-	d.Version = 1
-	c := d.Clone()
-	s.byCode[c.Code] = c
+	k := seqKey{d.Code.Agency, d.Code.Date}
+	c.Code.Seq = s.seq[k] + 1
+	if !c.Code.Valid() {
+		return fmt.Errorf("%w: cannot issue a code for agency %q on %s", dossier.ErrInvalid, d.Code.Agency, d.Code.Date)
+	}
+	if _, ok := s.byCode[c.Code]; ok {
+		return dossier.ErrExists
+	}
+	s.seq[k] = c.Code.Seq
 	s.ids[c.ID] = true
+	s.byCode[c.Code] = &entry{d: c, fact: len(s.facts)}
+	s.facts = append(s.facts, c.Facts())
 	s.insert(c)
+	*d = *c.Clone()
 	return nil
 }
 
@@ -66,41 +95,42 @@ func (s *Store) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, erro
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	d, ok := s.byCode[c]
+	e, ok := s.byCode[c]
 	if !ok {
 		return nil, dossier.ErrNotFound
 	}
-	return d.Clone(), nil
+	return e.d.Clone(), nil
 }
 
-// Update implements dossier.Store.
-func (s *Store) Update(ctx context.Context, d *dossier.Dossier) error {
+// Append implements dossier.Store.
+func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events ...dossier.Event) (*dossier.Dossier, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.byCode[d.Code]
+	e, ok := s.byCode[c]
 	switch {
 	case !ok:
-		return dossier.ErrNotFound
-	case old.Version != d.Version || old.ID != d.ID:
-		return dossier.ErrConflict
-	case len(d.Events) < len(old.Events):
-		return dossier.ErrConflict // would drop stored events
+		return nil, dossier.ErrNotFound
+	case e.d.Version != version:
+		return nil, dossier.ErrConflict
 	}
-	d.Version++
-	c := d.Clone()
-	// Stored events are never rewritten: keep the stored ones.
-	copy(c.Events, old.Events)
-	s.byCode[c.Code] = c
-	if i := s.index(old); c.ReceivedAt.Equal(old.ReceivedAt) {
-		s.order[i] = c // same place in the order
+	old, d := e.d, e.d.Clone()
+	for _, ev := range events {
+		if err := d.Apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	e.d = d
+	s.facts[e.fact] = d.Facts()
+	if i := s.index(old); d.ReceivedAt().Equal(old.ReceivedAt()) {
+		s.order[i] = d // same place in the order
 	} else {
 		s.order = slices.Delete(s.order, i, i+1)
-		s.insert(c)
+		s.insert(d)
 	}
-	return nil
+	return d.Clone(), nil
 }
 
 // List implements dossier.Store. It takes a snapshot under the lock, then
@@ -114,10 +144,10 @@ func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.D
 		s.mu.RLock()
 		lo, hi := 0, len(s.order)
 		if !f.ReceivedFrom.IsZero() {
-			lo = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt.Before(f.ReceivedFrom) })
+			lo = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt().Before(f.ReceivedFrom) })
 		}
 		if !f.ReceivedTo.IsZero() {
-			hi = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt.Before(f.ReceivedTo) })
+			hi = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt().Before(f.ReceivedTo) })
 		}
 		snap := make([]*dossier.Dossier, 0, max(0, hi-lo))
 		for _, d := range s.order[lo:max(lo, hi)] {
@@ -138,16 +168,34 @@ func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.D
 	}
 }
 
-// NextSequence implements dossier.Store.
-func (s *Store) NextSequence(ctx context.Context, agency string, day sla.Date) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
+// ListFacts implements dossier.FactStore. It yields from a snapshot taken
+// under the lock.
+func (s *Store) ListFacts(ctx context.Context, from, to time.Time) iter.Seq2[dossier.Facts, error] {
+	return func(yield func(dossier.Facts, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(dossier.Facts{}, err)
+			return
+		}
+		s.mu.RLock()
+		var snap []dossier.Facts
+		for _, f := range s.facts {
+			if f.Live(from, to) {
+				snap = append(snap, f)
+			}
+		}
+		s.mu.RUnlock()
+		for i, f := range snap {
+			if i%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					yield(dossier.Facts{}, err)
+					return
+				}
+			}
+			if !yield(f, nil) {
+				return
+			}
+		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := seqKey{agency, day}
-	s.seq[k]++
-	return s.seq[k], nil
 }
 
 // insert puts d into order; most dossiers arrive in order, so it is usually
@@ -169,3 +217,5 @@ func (s *Store) index(d *dossier.Dossier) int {
 	}
 	return i
 }
+
+var _ dossier.FactStore = (*Store)(nil)

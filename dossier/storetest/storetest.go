@@ -9,10 +9,16 @@
 //		})
 //	}
 //
-// newStore must return an empty store each time it is called. Times in the
-// suite are whole seconds, so a store may keep microseconds only, as
-// PostgreSQL does, and any location: times are compared as instants. Filter
-// bounds are exact to the nanosecond, whatever the store keeps.
+// newStore must return an empty store each time it is called. The suite
+// drives the store through dossier.Service, as an application would, with
+// a clock that has microseconds: a store must give back every time to the
+// microsecond (in any location: times are compared as instants). It checks
+// that a store refuses an invalid history and writes nothing, that
+// concurrent appends at one version have exactly one winner, that sequence
+// numbers stay dense under concurrency and after failed creates, and that
+// AsOf on a stored dossier agrees with a replay of its history. A store
+// that is also a dossier.FactStore has its facts checked against the
+// dossiers'.
 package storetest
 
 import (
@@ -39,20 +45,24 @@ func Run(t *testing.T, newStore func(t *testing.T) dossier.Store) {
 		run  func(t *testing.T, s dossier.Store)
 	}{
 		{"CreateGet", testCreateGet},
-		{"CreateDuplicate", testCreateDuplicate},
+		{"CreateNumbers", testCreateNumbers},
+		{"CreateDuplicateID", testCreateDuplicateID},
+		{"CreateInvalid", testCreateInvalid},
+		{"CreateConcurrentDense", testCreateConcurrentDense},
 		{"GetNotFound", testGetNotFound},
 		{"GetReturnsCopy", testGetReturnsCopy},
-		{"Update", testUpdate},
-		{"UpdateStale", testUpdateStale},
-		{"UpdateNotFound", testUpdateNotFound},
-		{"EventsPreserved", testEventsPreserved},
-		{"ConcurrentUpdates", testConcurrentUpdates},
-		{"NextSequence", testNextSequence},
-		{"NextSequenceConcurrent", testNextSequenceConcurrent},
-		{"ConcurrentReceive", testConcurrentReceive},
+		{"Append", testAppend},
+		{"AppendInvalid", testAppendInvalid},
+		{"AppendStale", testAppendStale},
+		{"AppendNotFound", testAppendNotFound},
+		{"AppendConcurrent", testAppendConcurrent},
+		{"HistoryBound", testHistoryBound},
+		{"AsOf", testAsOf},
+		{"Microseconds", testMicroseconds},
 		{"ListOrder", testListOrder},
 		{"ListFilters", testListFilters},
 		{"ListStop", testListStop},
+		{"Facts", testFacts},
 		{"CancelledContext", testCancelledContext},
 	}
 	for _, tt := range tests {
@@ -62,212 +72,396 @@ func Run(t *testing.T, newStore func(t *testing.T) dossier.Store) {
 	}
 }
 
-var base = time.Date(2025, time.March, 3, 8, 0, 0, 0, sla.ICT)
+const agency = "000.00.01.H26"
 
-// sample returns a dossier received minutes after base, with every field
-// set, so that a store that drops one fails.
-func sample(seq, minutes int) *dossier.Dossier {
-	received := base.Add(time.Duration(minutes) * time.Minute)
-	due := received.Add(72 * time.Hour)
-	return &dossier.Dossier{
-		ID:               uuid.Must(uuid.NewV7()),
-		Code:             dossier.Code{Agency: "000.00.01.H26", Date: sla.DateOf(received), Seq: seq},
-		Procedure:        "1.001193",
-		ProcedureVersion: sla.Date{Year: 2024, Month: time.July, Day: 1},
-		Limit:            sla.WorkingDays(3),
-		Regime:           procedure.RestartClock,
-		Applicant: dossier.Applicant{
-			Name: "Nguyễn Văn An", IDNumber: "001099000123", Phone: "0912345678",
-			Email: "an@example.vn", Address: "12 Lý Thường Kiệt, Hoàn Kiếm, Hà Nội", Organisation: "Công ty TNHH Ánh Dương",
+// base is a Monday, with microseconds so that a store that keeps only
+// seconds or milliseconds fails.
+var base = time.Date(2025, time.March, 3, 8, 0, 0, 123456000, sla.ICT)
+
+var catalog = func() *procedure.Catalog {
+	c, err := procedure.NewCatalog(
+		procedure.Procedure{
+			Code: "1.001193", Name: "Thủ tục đăng ký khai sinh", Level: procedure.Commune, Field: procedure.Field{Name: "Hộ tịch"},
+			Duration: sla.WorkingDays(3), Channels: []procedure.Channel{procedure.Direct, procedure.Online, procedure.Postal}, OnlineLevel: procedure.Full,
+			Steps: []procedure.Step{
+				{Name: "Tiếp nhận hồ sơ", Duration: sla.WorkingHours(2)},
+				{Name: "Thẩm định hồ sơ", Duration: sla.WorkingDays(1)},
+				{Name: "Phê duyệt", Duration: sla.WorkingHours(4)},
+			},
 		},
-		Channel:       procedure.Online,
-		ReturnChannel: procedure.Postal,
-		SubmittedAt:   received.Add(-time.Hour),
-		ReceivedAt:    received,
-		Due:           due.Add(24 * time.Hour),
-		OriginalDue:   due,
-		Pauses:        []sla.Interval{{Start: received.Add(time.Hour), End: received.Add(3 * time.Hour)}, {Start: received.Add(5 * time.Hour)}},
-		Handovers: []dossier.Handover{
-			{Step: "Thẩm định", From: "Một cửa", To: "Phòng Tư pháp", At: received, Due: received.Add(8 * time.Hour), Done: received.Add(2 * time.Hour), Timeliness: sla.Early},
-			{Step: "Phê duyệt", From: "Phòng Tư pháp", To: "Lãnh đạo UBND", At: received.Add(2 * time.Hour)},
+		procedure.Procedure{
+			Code: "2.000635", Name: "Thủ tục đăng ký biến động đất đai", Level: procedure.Province, Field: procedure.Field{Name: "Đất đai"},
+			Duration: sla.WorkingDays(5), Supplement: procedure.RestartClock, Channels: []procedure.Channel{procedure.Direct, procedure.Online, procedure.Postal}, OnlineLevel: procedure.Partial,
 		},
-		Status: dossier.AwaitingSupplement,
-		Events: []dossier.Event{
-			{At: received.Add(-time.Hour), Kind: dossier.KindSubmit, Actor: "công dân", To: dossier.Submitted},
-			{At: received, Kind: dossier.KindReceive, Actor: "cán bộ A", From: dossier.Submitted, To: dossier.Received},
-			{At: received.Add(5 * time.Hour), Kind: dossier.KindRequestSupplement, Actor: "cán bộ B", From: dossier.InProgress, To: dossier.AwaitingSupplement, Note: "thiếu bản sao giấy khai sinh"},
-		},
+	)
+	if err != nil {
+		panic(err)
 	}
+	return c
+}()
+
+// A desk is a Service on the store under test with a clock the test sets.
+type desk struct {
+	*dossier.Service
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newDesk(t *testing.T, s dossier.Store) *desk {
+	t.Helper()
+	d := &desk{now: base}
+	svc, err := dossier.NewService(dossier.Config{Store: s, Catalog: catalog, Agency: agency, Now: func() time.Time {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.now
+	}})
+	require.NoError(t, err)
+	d.Service = svc
+	return d
+}
+
+// at sets the clock to base plus minutes (and a few microseconds more, so
+// that no two times share a second).
+func (d *desk) at(minutes int) *desk {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.now = base.Add(time.Duration(minutes)*time.Minute + time.Duration(minutes)*time.Microsecond)
+	return d
+}
+
+var citizen = dossier.Applicant{
+	Name: "Nguyễn Văn An", IDNumber: "001099000123", Phone: "0912345678",
+	Email: "an@example.vn", Address: "12 Lý Thường Kiệt, Hoàn Kiếm, Hà Nội", Organisation: "Công ty TNHH Ánh Dương",
+}
+
+func (d *desk) receive(t *testing.T, minutes int, proc string, ch procedure.Channel) *dossier.Dossier {
+	t.Helper()
+	x, err := d.at(minutes).Receive(context.Background(), dossier.Intake{Procedure: proc, Applicant: citizen, Channel: ch, ReturnChannel: procedure.Postal, Actor: "Bộ phận một cửa"})
+	require.NoError(t, err)
+	return x
+}
+
+// rich returns a dossier with a history that sets every fact: filed online,
+// accepted, transferred, paused and resumed, rescheduled and paused again.
+func rich(t *testing.T, d *desk) *dossier.Dossier {
+	t.Helper()
+	ctx := context.Background()
+	x, err := d.at(-60).Submit(ctx, dossier.Intake{Procedure: "1.001193", Applicant: citizen, ReturnChannel: procedure.Postal, SubmittedAt: base.Add(-2 * time.Hour), Actor: "công dân"})
+	require.NoError(t, err)
+	steps := []func(m int) (*dossier.Dossier, error){
+		func(m int) (*dossier.Dossier, error) { return d.at(m).Accept(ctx, x.Code, "cán bộ A") },
+		func(m int) (*dossier.Dossier, error) { return d.at(m).Transfer(ctx, x.Code, "cán bộ A", "Phòng Tư pháp") },
+		func(m int) (*dossier.Dossier, error) {
+			return d.at(m).RequestSupplement(ctx, x.Code, "cán bộ B", "Thiếu bản sao giấy khai sinh")
+		},
+		func(m int) (*dossier.Dossier, error) { return d.at(m).Supplement(ctx, x.Code, "cán bộ A") },
+		func(m int) (*dossier.Dossier, error) {
+			return d.at(m).Reschedule(ctx, x.Code, "cán bộ C", "Xin lỗi vì chậm trễ", base.Add(10*24*time.Hour+3*time.Hour))
+		},
+		func(m int) (*dossier.Dossier, error) { return d.at(m).RequestPayment(ctx, x.Code, "cán bộ B", "Lệ phí 8.000 đồng") },
+	}
+	for i, step := range steps {
+		x, err = step(60 * i)
+		require.NoError(t, err, "step %d", i)
+	}
+	return x
 }
 
 // same asserts that two dossiers are equal, comparing times as instants.
 func same(t *testing.T, want, got *dossier.Dossier, msgAndArgs ...any) bool {
 	t.Helper()
-	return assert.Equal(t, normal(want), normal(got), msgAndArgs...)
+	if want == nil || got == nil {
+		return assert.Equal(t, want, got, msgAndArgs...)
+	}
+	return assert.Equal(t, view(want), view(got), msgAndArgs...)
 }
 
-func normal(d *dossier.Dossier) *dossier.Dossier {
-	c := d.Clone()
-	u := func(t *time.Time) {
-		if !t.IsZero() {
-			*t = t.UTC()
+// A snapshot is what a reader sees of a dossier, with times in UTC.
+type snapshot struct {
+	ID                                                          uuid.UUID
+	Code                                                        dossier.Code
+	Procedure                                                   string
+	Applicant                                                   dossier.Applicant
+	Channel, ReturnChannel                                      procedure.Channel
+	Status                                                      dossier.Status
+	Version                                                     int
+	SubmittedAt, ReceivedAt, Due, OriginalDue, Finished, Return time.Time
+	ProcedureVersion                                            sla.Date
+	Limit                                                       sla.Duration
+	Regime                                                      procedure.SupplementRegime
+	Pauses                                                      []sla.Interval
+	Handovers                                                   []dossier.Handover
+	Events                                                      []dossier.Event
+}
+
+func view(d *dossier.Dossier) snapshot {
+	u := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
 		}
+		return t.UTC()
 	}
-	for _, t := range []*time.Time{&c.SubmittedAt, &c.ReceivedAt, &c.Due, &c.OriginalDue, &c.FinishedAt, &c.ReturnedAt} {
-		u(t)
+	s := snapshot{
+		ID: d.ID, Code: d.Code, Procedure: d.Procedure, Applicant: d.Applicant, Channel: d.Channel, ReturnChannel: d.ReturnChannel,
+		Status: d.Status(), Version: d.Version,
+		SubmittedAt: u(d.SubmittedAt), ReceivedAt: u(d.ReceivedAt()), Due: u(d.Due()), OriginalDue: u(d.OriginalDue()),
+		Finished: u(d.FinishedAt()), Return: u(d.ReturnedAt()),
+		ProcedureVersion: d.ProcedureVersion(), Limit: d.Limit(), Regime: d.Regime(),
 	}
-	for i := range c.Pauses {
-		u(&c.Pauses[i].Start)
-		u(&c.Pauses[i].End)
+	for _, p := range d.Pauses() {
+		s.Pauses = append(s.Pauses, sla.Interval{Start: u(p.Start), End: u(p.End)})
 	}
-	for i := range c.Handovers {
-		u(&c.Handovers[i].At)
-		u(&c.Handovers[i].Due)
-		u(&c.Handovers[i].Done)
+	for _, h := range d.Handovers() {
+		h.At, h.Due, h.Done = u(h.At), u(h.Due), u(h.Done)
+		s.Handovers = append(s.Handovers, h)
 	}
-	for i := range c.Events {
-		u(&c.Events[i].At)
+	for _, e := range d.Events {
+		e.At, e.StepDue, e.Due, e.LegalDue = u(e.At), u(e.StepDue), u(e.Due), u(e.LegalDue)
+		s.Events = append(s.Events, e)
 	}
-	return c
+	return s
+}
+
+func get(t *testing.T, s dossier.Store, c dossier.Code) *dossier.Dossier {
+	t.Helper()
+	d, err := s.Get(context.Background(), c)
+	require.NoError(t, err)
+	return d
 }
 
 func testCreateGet(t *testing.T, s dossier.Store) {
-	ctx := context.Background()
-	d := sample(1, 0)
-	require.NoError(t, s.Create(ctx, d))
-	assert.Equal(t, 1, d.Version, "Create sets Version 1")
-	got, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	same(t, d, got)
+	d := rich(t, newDesk(t, s))
+	assert.Equal(t, 7, d.Version, "Version counts the events")
+	same(t, d, get(t, s, d.Code), "every fact of the history")
 
-	bare := &dossier.Dossier{ID: uuid.Must(uuid.NewV7()), Code: dossier.Code{Agency: "000.A0.01.H26", Date: sla.Date{Year: 2025, Month: 3, Day: 3}, Seq: 12345}, Procedure: "2.000635", Status: dossier.Submitted}
-	require.NoError(t, s.Create(ctx, bare))
-	got, err = s.Get(ctx, bare.Code)
-	require.NoError(t, err)
-	same(t, bare, got, "a dossier with most fields unset")
+	bare := newDesk(t, s).receive(t, 0, "2.000635", procedure.Direct)
+	same(t, bare, get(t, s, bare.Code), "a dossier with most facts unset")
 }
 
-func testCreateDuplicate(t *testing.T, s dossier.Store) {
+func testCreateNumbers(t *testing.T, s dossier.Store) {
 	ctx := context.Background()
-	d := sample(1, 0)
+	for want := 1; want <= 3; want++ {
+		d := newDossier(t, agency, base)
+		require.NoError(t, s.Create(ctx, d))
+		assert.Equal(t, want, d.Code.Seq, "Create draws the number and sets it")
+		assert.Equal(t, 1, d.Version)
+	}
+	other := newDossier(t, "000.00.02.H26", base)
+	require.NoError(t, s.Create(ctx, other))
+	assert.Equal(t, 1, other.Code.Seq, "another agency has its own sequence")
+	next := newDossier(t, agency, base.Add(24*time.Hour))
+	require.NoError(t, s.Create(ctx, next))
+	assert.Equal(t, 1, next.Code.Seq, "the sequence restarts every day")
+	assert.Equal(t, "000.00.01.H26-250304-0001", next.Code.String())
+}
+
+// newDossier returns a dossier received at t by agency, ready for Create.
+func newDossier(t *testing.T, agency string, at time.Time) *dossier.Dossier {
+	t.Helper()
+	d := &dossier.Dossier{
+		ID: uuid.Must(uuid.NewV7()), Code: dossier.Code{Agency: agency, Date: sla.DateOf(at)},
+		Procedure: "2.000635", Applicant: citizen, Channel: procedure.Direct, ReturnChannel: procedure.Direct, SubmittedAt: at,
+	}
+	due := at.Add(5 * 24 * time.Hour)
+	require.NoError(t, d.Apply(dossier.Event{At: at, Kind: dossier.KindReceive, Actor: "một cửa", Due: due, LegalDue: due, Limit: sla.WorkingDays(5)}))
+	return d
+}
+
+func testCreateDuplicateID(t *testing.T, s dossier.Store) {
+	ctx := context.Background()
+	d := newDossier(t, agency, base)
 	require.NoError(t, s.Create(ctx, d))
-	sameCode := sample(1, 5)
-	assert.ErrorIs(t, s.Create(ctx, sameCode), dossier.ErrExists, "same code")
-	sameID := sample(2, 5)
-	sameID.ID = d.ID
-	assert.ErrorIs(t, s.Create(ctx, sameID), dossier.ErrExists, "same ID")
-	_, err := s.Get(ctx, sameID.Code)
-	assert.ErrorIs(t, err, dossier.ErrNotFound, "a refused Create stores nothing")
-	got, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	same(t, d, got, "the first stays")
+	again := newDossier(t, agency, base)
+	again.ID = d.ID
+	assert.ErrorIs(t, s.Create(ctx, again), dossier.ErrExists, "same ID")
+	next := newDossier(t, agency, base)
+	require.NoError(t, s.Create(ctx, next))
+	assert.Equal(t, 2, next.Code.Seq, "a refused Create draws no number")
+	same(t, d, get(t, s, d.Code), "the first stays")
+}
+
+func testCreateInvalid(t *testing.T, s dossier.Store) {
+	ctx := context.Background()
+	noEvents := newDossier(t, agency, base)
+	noEvents.Events = nil
+	badHistory := newDossier(t, agency, base)
+	badHistory.Events = append(badHistory.Events, dossier.Event{N: 2, At: base, Kind: dossier.KindReturn, Actor: "x", From: dossier.Received, To: dossier.Returned})
+	tooLate := newDossier(t, agency, base)
+	tooLate.Code.Date = sla.Date{Year: 2100, Month: 1, Day: 1}
+	badAgency := newDossier(t, agency, base)
+	badAgency.Code.Agency = "not an agency"
+	tests := []struct {
+		name string
+		d    *dossier.Dossier
+		want error
+	}{
+		{"no events", noEvents, dossier.ErrInvalid},
+		{"a history the lifecycle refuses", badHistory, dossier.ErrInvalidTransition},
+		{"a code that would not parse back", tooLate, dossier.ErrInvalid},
+		{"a bad agency", badAgency, dossier.ErrInvalid},
+	}
+	for _, tt := range tests {
+		assert.ErrorIs(t, s.Create(ctx, tt.d), tt.want, tt.name)
+	}
+	d := newDossier(t, agency, base)
+	require.NoError(t, s.Create(ctx, d))
+	assert.Equal(t, 1, d.Code.Seq, "refused creates draw no number")
+	n := 0
+	for _, err := range s.List(ctx, dossier.Filter{}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 1, n, "refused creates store nothing")
+}
+
+// Creates at once, some of which fail (a duplicate ID, a cancelled
+// context): the numbers of those that succeed are 1…n with no gap.
+func testCreateConcurrentDense(t *testing.T, s dossier.Store) {
+	ctx := context.Background()
+	first := newDossier(t, agency, base)
+	require.NoError(t, s.Create(ctx, first))
+	const n = 60
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var seqs []int
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for i := range n {
+		wg.Go(func() {
+			d := newDossier(t, agency, base)
+			c := ctx
+			switch i % 3 {
+			case 1:
+				d.ID = first.ID // fails: ErrExists
+			case 2:
+				c = cancelled
+			}
+			if err := s.Create(c, d); err == nil {
+				mu.Lock()
+				seqs = append(seqs, d.Code.Seq)
+				mu.Unlock()
+			} else if i%3 == 0 {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	assert.ElementsMatch(t, seqOf(2, n/3+1), seqs, "dense numbers after failed creates")
+	last := newDossier(t, agency, base)
+	require.NoError(t, s.Create(ctx, last))
+	assert.Equal(t, n/3+2, last.Code.Seq)
+}
+
+func seqOf(from, to int) []int {
+	var out []int
+	for i := from; i <= to; i++ {
+		out = append(out, i)
+	}
+	return out
 }
 
 func testGetNotFound(t *testing.T, s dossier.Store) {
-	_, err := s.Get(context.Background(), sample(99, 0).Code)
+	_, err := s.Get(context.Background(), dossier.Code{Agency: agency, Date: sla.DateOf(base), Seq: 99})
 	assert.ErrorIs(t, err, dossier.ErrNotFound)
 }
 
 func testGetReturnsCopy(t *testing.T, s dossier.Store) {
-	ctx := context.Background()
-	d := sample(1, 0)
-	require.NoError(t, s.Create(ctx, d))
-	d.Events[0].Note = "changed after Create"
-	got, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	assert.Empty(t, got.Events[0].Note, "Create keeps its own copy")
-	got.Events[0].Note = "changed after Get"
-	got.Pauses[0].End = time.Time{}
+	d := rich(t, newDesk(t, s))
+	got := get(t, s, d.Code)
+	got.Events[0].Reason = "changed after Get"
 	got.Applicant.Name = "x"
-	again, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	assert.Empty(t, again.Events[0].Note, "Get returns a copy")
-	assert.False(t, again.Pauses[0].End.IsZero())
-	assert.Equal(t, "Nguyễn Văn An", again.Applicant.Name)
+	again := get(t, s, d.Code)
+	assert.Empty(t, again.Events[0].Reason, "Get returns a copy")
+	assert.Equal(t, citizen.Name, again.Applicant.Name)
 }
 
-func testUpdate(t *testing.T, s dossier.Store) {
+func testAppend(t *testing.T, s dossier.Store) {
 	ctx := context.Background()
-	d := sample(1, 0)
-	require.NoError(t, s.Create(ctx, d))
-	d.Status = dossier.InProgress
-	d.Pauses[1].End = base.Add(7 * time.Hour)
-	d.Events = append(d.Events, dossier.Event{At: base.Add(7 * time.Hour), Kind: dossier.KindSupplement, Actor: "cán bộ B", From: dossier.AwaitingSupplement, To: dossier.InProgress})
-	d.FinishedAt = base.Add(9 * time.Hour)
-	require.NoError(t, s.Update(ctx, d))
-	assert.Equal(t, 2, d.Version, "Update bumps the version")
-	got, err := s.Get(ctx, d.Code)
+	d := newDesk(t, s)
+	x := d.receive(t, 0, "1.001193", procedure.Direct)
+	x, err := d.at(30).Transfer(ctx, x.Code, "một cửa", "Phòng Tư pháp")
 	require.NoError(t, err)
-	same(t, d, got)
+	assert.Equal(t, 2, x.Version)
+	assert.Equal(t, dossier.InProgress, x.Status())
+	same(t, x, get(t, s, x.Code), "Append returns the dossier as stored")
+
+	// Several events in one append.
+	due := x.Due()
+	got, err := s.Append(ctx, x.Code, x.Version,
+		dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindResolve, Actor: "B"},
+		dossier.Event{At: base.Add(2 * time.Hour), Kind: dossier.KindReturn, Actor: "A"})
+	require.NoError(t, err)
+	assert.Equal(t, 4, got.Version)
+	assert.Equal(t, dossier.Returned, got.Status())
+	assert.Equal(t, []int{1, 2, 3, 4}, numbers(got.Events), "events are numbered from 1")
+	assert.True(t, due.Equal(got.Due()))
+	same(t, got, get(t, s, x.Code))
 }
 
-func testUpdateStale(t *testing.T, s dossier.Store) {
-	ctx := context.Background()
-	d := sample(1, 0)
-	require.NoError(t, s.Create(ctx, d))
-	a, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	b, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	a.Status = dossier.Withdrawn
-	a.Events = append(a.Events, dossier.Event{At: base.Add(8 * time.Hour), Kind: dossier.KindWithdraw, Actor: "A", From: dossier.AwaitingSupplement, To: dossier.Withdrawn})
-	require.NoError(t, s.Update(ctx, a))
-	b.Status = dossier.Stopped
-	b.Events = append(b.Events, dossier.Event{At: base.Add(8 * time.Hour), Kind: dossier.KindStop, Actor: "B", From: dossier.AwaitingSupplement, To: dossier.Stopped})
-	assert.ErrorIs(t, s.Update(ctx, b), dossier.ErrConflict, "b was read before a's write")
-	assert.Equal(t, 1, b.Version, "a refused Update leaves the version")
-	got, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	same(t, a, got, "the stale write changed nothing")
-}
-
-func testUpdateNotFound(t *testing.T, s dossier.Store) {
-	d := sample(1, 0)
-	d.Version = 1
-	err := s.Update(context.Background(), d)
-	assert.True(t, errors.Is(err, dossier.ErrNotFound) || errors.Is(err, dossier.ErrConflict), "got %v", err)
-}
-
-func testEventsPreserved(t *testing.T, s dossier.Store) {
-	ctx := context.Background()
-	d := sample(1, 0)
-	require.NoError(t, s.Create(ctx, d))
-	want := append([]dossier.Event(nil), d.Events...)
-	for i := range 20 {
-		d, err := s.Get(ctx, d.Code)
-		require.NoError(t, err)
-		e := dossier.Event{At: base.Add(time.Duration(10+i) * time.Hour), Kind: dossier.KindTransfer, Actor: fmt.Sprintf("cán bộ %d", i), From: dossier.InProgress, To: dossier.InProgress, Note: fmt.Sprintf("bước %d", i)}
-		d.Events = append(d.Events, e)
-		want = append(want, e)
-		require.NoError(t, s.Update(ctx, d))
+func numbers(es []dossier.Event) []int {
+	var out []int
+	for _, e := range es {
+		out = append(out, e.N)
 	}
-	got, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
-	same(t, &dossier.Dossier{Events: want}, &dossier.Dossier{Events: got.Events}, "every event, in order")
-	assert.Equal(t, 21, got.Version)
+	return out
 }
 
-// Officers acting on one dossier at once: exactly one write per version wins,
-// and no event of a winner is lost.
-func testConcurrentUpdates(t *testing.T, s dossier.Store) {
+func testAppendInvalid(t *testing.T, s dossier.Store) {
 	ctx := context.Background()
-	d := sample(1, 0)
-	require.NoError(t, s.Create(ctx, d))
+	x := newDesk(t, s).receive(t, 0, "1.001193", procedure.Direct)
+	tests := []struct {
+		name   string
+		events []dossier.Event
+		want   error
+	}{
+		{"a transition the lifecycle refuses", []dossier.Event{{At: base.Add(time.Hour), Kind: dossier.KindReturn, Actor: "A"}}, dossier.ErrInvalidTransition},
+		{"an event before the last", []dossier.Event{{At: base.Add(-time.Hour), Kind: dossier.KindResolve, Actor: "A"}}, dossier.ErrInvalid},
+		{"a transfer with no receiver", []dossier.Event{{At: base.Add(time.Hour), Kind: dossier.KindTransfer, Actor: "A"}}, dossier.ErrInvalid},
+		{"a wrong number", []dossier.Event{{N: 7, At: base.Add(time.Hour), Kind: dossier.KindResolve, Actor: "A"}}, dossier.ErrInvalid},
+		{"a good event, then a bad one", []dossier.Event{
+			{At: base.Add(time.Hour), Kind: dossier.KindResolve, Actor: "A"},
+			{At: base.Add(2 * time.Hour), Kind: dossier.KindResolve, Actor: "A"},
+		}, dossier.ErrInvalidTransition},
+	}
+	for _, tt := range tests {
+		_, err := s.Append(ctx, x.Code, x.Version, tt.events...)
+		assert.ErrorIs(t, err, tt.want, tt.name)
+		same(t, x, get(t, s, x.Code), "%s: nothing written", tt.name)
+	}
+}
+
+func testAppendStale(t *testing.T, s dossier.Store) {
+	ctx := context.Background()
+	d := newDesk(t, s)
+	x := d.receive(t, 0, "1.001193", procedure.Direct)
+	a, err := d.at(10).Withdraw(ctx, x.Code, "A", "Công dân xin rút")
+	require.NoError(t, err)
+	_, err = s.Append(ctx, x.Code, x.Version, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindStop, Actor: "B", Reason: "dừng"})
+	assert.ErrorIs(t, err, dossier.ErrConflict, "appended at the version before a's")
+	same(t, a, get(t, s, x.Code), "the stale append changed nothing")
+}
+
+func testAppendNotFound(t *testing.T, s dossier.Store) {
+	_, err := s.Append(context.Background(), dossier.Code{Agency: agency, Date: sla.DateOf(base), Seq: 9}, 1,
+		dossier.Event{At: base, Kind: dossier.KindResolve, Actor: "A"})
+	assert.ErrorIs(t, err, dossier.ErrNotFound)
+}
+
+// Officers acting on one dossier at once: exactly one append per version
+// wins, and no event of a winner is lost.
+func testAppendConcurrent(t *testing.T, s dossier.Store) {
+	ctx := context.Background()
+	x := newDesk(t, s).receive(t, 0, "1.001193", procedure.Direct)
 	const n = 10
 	var wg sync.WaitGroup
 	wins := make(chan string, n)
 	for i := range n {
 		wg.Go(func() {
-			c, err := s.Get(ctx, d.Code)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			note := fmt.Sprintf("officer %d", i)
-			c.Events = append(c.Events, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindTransfer, Actor: note, From: dossier.InProgress, To: dossier.InProgress, Note: note})
-			switch err := s.Update(ctx, c); {
+			who := fmt.Sprintf("cán bộ %d", i)
+			_, err := s.Append(ctx, x.Code, x.Version, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindTransfer, Actor: "một cửa", Receiver: who})
+			switch {
 			case err == nil:
-				wins <- note
+				wins <- who
 			case !errors.Is(err, dossier.ErrConflict):
 				t.Error(err)
 			}
@@ -275,98 +469,64 @@ func testConcurrentUpdates(t *testing.T, s dossier.Store) {
 	}
 	wg.Wait()
 	close(wins)
-	got, err := s.Get(ctx, d.Code)
-	require.NoError(t, err)
 	var winners []string
 	for w := range wins {
 		winners = append(winners, w)
 	}
-	require.NotEmpty(t, winners)
-	assert.Equal(t, 1+len(winners), got.Version, "one version per winner")
-	var notes []string
-	for _, e := range got.Events[3:] {
-		notes = append(notes, e.Note)
-	}
-	assert.ElementsMatch(t, winners, notes, "every winner's event is there, and no loser's")
+	require.Len(t, winners, 1, "exactly one winner at one version")
+	got := get(t, s, x.Code)
+	assert.Equal(t, 2, got.Version)
+	assert.Equal(t, winners[0], got.Events[1].Receiver, "the winner's event is there")
 }
 
-func testNextSequence(t *testing.T, s dossier.Store) {
+// A history may hold MaxEvents events; appending costs only the new ones.
+func testHistoryBound(t *testing.T, s dossier.Store) {
 	ctx := context.Background()
-	day := sla.Date{Year: 2025, Month: 1, Day: 27}
-	for want := 1; want <= 3; want++ {
-		n, err := s.NextSequence(ctx, "000.00.01.H26", day)
+	x := newDesk(t, s).receive(t, 0, "1.001193", procedure.Direct)
+	version := x.Version
+	for version < dossier.MaxEvents {
+		k := min(200, dossier.MaxEvents-version)
+		batch := make([]dossier.Event, k)
+		for i := range batch {
+			batch[i] = dossier.Event{At: base.Add(time.Duration(version+i) * time.Second), Kind: dossier.KindTransfer, Actor: "A", Receiver: fmt.Sprintf("B%d", version+i)}
+		}
+		got, err := s.Append(ctx, x.Code, version, batch...)
 		require.NoError(t, err)
-		assert.Equal(t, want, n)
+		version = got.Version
 	}
-	n, err := s.NextSequence(ctx, "000.00.02.H26", day)
-	require.NoError(t, err)
-	assert.Equal(t, 1, n, "another agency has its own sequence")
-	n, err = s.NextSequence(ctx, "000.00.01.H26", day.AddDays(1))
-	require.NoError(t, err)
-	assert.Equal(t, 1, n, "the sequence restarts every day")
+	_, err := s.Append(ctx, x.Code, version, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindResolve, Actor: "A"})
+	assert.ErrorIs(t, err, dossier.ErrHistoryFull)
+	got := get(t, s, x.Code)
+	assert.Equal(t, dossier.MaxEvents, got.Version)
+	assert.Equal(t, fmt.Sprintf("B%d", dossier.MaxEvents-1), got.Events[dossier.MaxEvents-1].Receiver)
 }
 
-func testNextSequenceConcurrent(t *testing.T, s dossier.Store) {
-	ctx := context.Background()
-	day := sla.Date{Year: 2025, Month: 1, Day: 27}
-	const n = 1000
-	got := make([]int, n)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 50)
-	for i := range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			v, err := s.NextSequence(ctx, "000.00.01.H26", day)
-			if err != nil {
-				t.Error(err)
-			}
-			got[i] = v
-		})
+// AsOf on a stored dossier is a replay of its history up to the instant.
+func testAsOf(t *testing.T, s dossier.Store) {
+	d := get(t, s, rich(t, newDesk(t, s)).Code)
+	assert.Nil(t, d.AsOf(d.Events[0].At.Add(-time.Microsecond)), "not yet registered")
+	for i, e := range d.Events {
+		want, err := dossier.Restore(*d, d.Events[:i+1])
+		require.NoError(t, err)
+		same(t, want, d.AsOf(e.At), "as of event %d", e.N)
+		same(t, want, d.AsOf(e.At.Add(30*time.Second)), "between event %d and the next", e.N)
 	}
-	wg.Wait()
-	seen := make([]bool, n+1)
-	for _, v := range got {
-		require.True(t, v >= 1 && v <= n, "%d out of 1..%d", v, n)
-		require.False(t, seen[v], "%d drawn twice", v)
-		seen[v] = true
-	}
+	paused := d.AsOf(d.Events[3].At) // the supplement request
+	assert.Equal(t, dossier.AwaitingSupplement, paused.Status())
+	assert.True(t, paused.ClockStopped(), "a pause that ended later is open as of then")
 }
 
-// Fifty officers receiving at once through the Service get unique codes.
-func testConcurrentReceive(t *testing.T, s dossier.Store) {
-	ctx := context.Background()
-	p := procedure.Procedure{
-		Code: "1.001193", Name: "Thủ tục đăng ký khai sinh", Level: procedure.Commune, Field: procedure.Field{Name: "Hộ tịch"},
-		Duration: sla.WorkingDays(1), Channels: []procedure.Channel{procedure.Direct, procedure.Online}, OnlineLevel: procedure.Full,
+func testMicroseconds(t *testing.T, s dossier.Store) {
+	d := rich(t, newDesk(t, s))
+	got := get(t, s, d.Code)
+	for i, e := range got.Events {
+		assert.True(t, e.At.Equal(d.Events[i].At), "event %d: %s, want %s", e.N, e.At, d.Events[i].At)
+		assert.NotZero(t, e.At.Nanosecond()%int(time.Millisecond), "event %d keeps its microseconds", e.N)
 	}
-	cat, err := procedure.NewCatalog(p)
-	require.NoError(t, err)
-	svc, err := dossier.NewService(dossier.Config{Store: s, Catalog: cat, Agency: "000.00.01.H26",
-		Now: func() time.Time { return base.Add(90 * time.Minute) }})
-	require.NoError(t, err)
-	const n = 50
-	codes := make([]dossier.Code, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			d, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001193", Channel: procedure.Direct, Applicant: dossier.Applicant{Name: fmt.Sprintf("Công dân %d", i)}, Actor: "một cửa"})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			codes[i] = d.Code
-		})
-	}
-	wg.Wait()
-	seen := map[dossier.Code]bool{}
-	for _, c := range codes {
-		assert.False(t, seen[c], "code %s issued twice", c)
-		seen[c] = true
-		_, err := s.Get(ctx, c)
-		assert.NoError(t, err, "code %s stored", c)
-	}
-	assert.Len(t, seen, n)
+	assert.True(t, got.SubmittedAt.Equal(d.SubmittedAt))
+	received := got.ReceivedAt()
+	assert.Equal(t, []string{d.Code.String()}, collect(t, s, dossier.Filter{ReceivedFrom: received, ReceivedTo: received.Add(time.Microsecond)}),
+		"a filter on the exact receipt time finds it")
 }
 
 func collect(t *testing.T, s dossier.Store, f dossier.Filter) []string {
@@ -381,61 +541,55 @@ func collect(t *testing.T, s dossier.Store, f dossier.Filter) []string {
 
 func testListOrder(t *testing.T, s dossier.Store) {
 	ctx := context.Background()
-	// Created out of order; two share a receipt time.
-	for _, x := range []struct{ seq, min int }{{3, 30}, {1, 10}, {4, 10}, {2, 20}} {
-		require.NoError(t, s.Create(ctx, sample(x.seq, x.min)))
+	d := newDesk(t, s)
+	// Received out of order; 1 and 4 in the same microsecond.
+	for _, m := range []int{30, 10, 20} {
+		d.receive(t, m, "1.001193", procedure.Direct)
 	}
-	unreceived := sample(5, 0)
-	unreceived.ReceivedAt = time.Time{}
-	unreceived.Status = dossier.Submitted
-	require.NoError(t, s.Create(ctx, unreceived))
-	assert.Equal(t, []string{
-		"000.00.01.H26-250303-0005",                              // not yet received: first
-		"000.00.01.H26-250303-0001", "000.00.01.H26-250303-0004", // 08:10, by code
-		"000.00.01.H26-250303-0002", "000.00.01.H26-250303-0003",
-	}, collect(t, s, dossier.Filter{}))
-	// An update that sets the receipt time moves the dossier.
-	d, err := s.Get(ctx, unreceived.Code)
+	d.receive(t, 10, "1.001193", procedure.Direct)
+	online, err := d.at(0).Submit(ctx, dossier.Intake{Procedure: "1.001193", Applicant: citizen, Actor: "công dân"})
 	require.NoError(t, err)
-	d.ReceivedAt = base.Add(25 * time.Minute)
-	d.Status = dossier.Received
-	require.NoError(t, s.Update(ctx, d))
-	assert.Equal(t, []string{
-		"000.00.01.H26-250303-0001", "000.00.01.H26-250303-0004", "000.00.01.H26-250303-0002",
-		"000.00.01.H26-250303-0005", "000.00.01.H26-250303-0003",
-	}, collect(t, s, dossier.Filter{}))
+	code := func(seq int) string { return dossier.Code{Agency: agency, Date: sla.DateOf(base), Seq: seq}.String() }
+	assert.Equal(t, []string{code(5), code(2), code(4), code(3), code(1)}, collect(t, s, dossier.Filter{}),
+		"not yet received first, then by receipt time and code")
+	_, err = d.at(25).Accept(ctx, online.Code, "một cửa")
+	require.NoError(t, err)
+	assert.Equal(t, []string{code(2), code(4), code(3), code(5), code(1)}, collect(t, s, dossier.Filter{}),
+		"an acceptance moves the dossier to its receipt time")
 }
 
 func testListFilters(t *testing.T, s dossier.Store) {
 	ctx := context.Background()
+	d := newDesk(t, s)
 	for i := 1; i <= 6; i++ {
-		d := sample(i, i*10)
+		proc, ch := "1.001193", procedure.Online
 		if i%2 == 0 {
-			d.Channel = procedure.Direct
-			d.Procedure = "2.000635"
+			proc, ch = "2.000635", procedure.Direct
 		}
+		x := d.receive(t, i*10, proc, ch)
 		if i == 3 {
-			d.Status = dossier.Returned
+			_, err := d.at(100).Resolve(ctx, x.Code, "B")
+			require.NoError(t, err)
 		}
-		require.NoError(t, s.Create(ctx, d))
 	}
-	code := func(i int) string { return sample(i, 0).Code.String() }
+	at := func(m int) time.Time { return base.Add(time.Duration(m)*time.Minute + time.Duration(m)*time.Microsecond) }
+	code := func(seq int) string { return dossier.Code{Agency: agency, Date: sla.DateOf(base), Seq: seq}.String() }
 	tests := []struct {
 		name string
 		f    dossier.Filter
 		want []string
 	}{
 		{"all", dossier.Filter{}, []string{code(1), code(2), code(3), code(4), code(5), code(6)}},
-		{"received from (inclusive)", dossier.Filter{ReceivedFrom: base.Add(30 * time.Minute)}, []string{code(3), code(4), code(5), code(6)}},
-		{"received to (exclusive)", dossier.Filter{ReceivedTo: base.Add(30 * time.Minute)}, []string{code(1), code(2)}},
-		{"period", dossier.Filter{ReceivedFrom: base.Add(20 * time.Minute), ReceivedTo: base.Add(50 * time.Minute)}, []string{code(2), code(3), code(4)}},
-		{"from a nanosecond-precise bound just after a receipt", dossier.Filter{ReceivedFrom: base.Add(20*time.Minute + 500)}, []string{code(3), code(4), code(5), code(6)}},
-		{"to a nanosecond-precise bound just after a receipt", dossier.Filter{ReceivedTo: base.Add(20*time.Minute + 500)}, []string{code(1), code(2)}},
-		{"period in another zone", dossier.Filter{ReceivedFrom: base.Add(20 * time.Minute).UTC(), ReceivedTo: base.Add(50 * time.Minute).UTC()}, []string{code(2), code(3), code(4)}},
-		{"status", dossier.Filter{Status: dossier.Returned}, []string{code(3)}},
+		{"received from (inclusive)", dossier.Filter{ReceivedFrom: at(30)}, []string{code(3), code(4), code(5), code(6)}},
+		{"received to (exclusive)", dossier.Filter{ReceivedTo: at(30)}, []string{code(1), code(2)}},
+		{"period", dossier.Filter{ReceivedFrom: at(20), ReceivedTo: at(50)}, []string{code(2), code(3), code(4)}},
+		{"from a nanosecond after a receipt", dossier.Filter{ReceivedFrom: at(20).Add(1)}, []string{code(3), code(4), code(5), code(6)}},
+		{"to a nanosecond after a receipt", dossier.Filter{ReceivedTo: at(20).Add(1)}, []string{code(1), code(2)}},
+		{"period in another zone", dossier.Filter{ReceivedFrom: at(20).UTC(), ReceivedTo: at(50).UTC()}, []string{code(2), code(3), code(4)}},
+		{"status", dossier.Filter{Status: dossier.Resolved}, []string{code(3)}},
 		{"procedure", dossier.Filter{Procedure: "2.000635"}, []string{code(2), code(4), code(6)}},
 		{"channel", dossier.Filter{Channel: procedure.Online}, []string{code(1), code(3), code(5)}},
-		{"all at once", dossier.Filter{ReceivedFrom: base, Channel: procedure.Online, Procedure: "1.001193", Status: dossier.AwaitingSupplement}, []string{code(1), code(5)}},
+		{"all at once", dossier.Filter{ReceivedFrom: base, Channel: procedure.Online, Procedure: "1.001193", Status: dossier.Received}, []string{code(1), code(5)}},
 		{"nothing", dossier.Filter{Procedure: "9.999999"}, nil},
 	}
 	for _, tt := range tests {
@@ -444,12 +598,12 @@ func testListFilters(t *testing.T, s dossier.Store) {
 }
 
 func testListStop(t *testing.T, s dossier.Store) {
-	ctx := context.Background()
+	d := newDesk(t, s)
 	for i := 1; i <= 10; i++ {
-		require.NoError(t, s.Create(ctx, sample(i, i)))
+		d.receive(t, i, "1.001193", procedure.Direct)
 	}
 	n := 0
-	for _, err := range s.List(ctx, dossier.Filter{}) {
+	for _, err := range s.List(context.Background(), dossier.Filter{}) {
 		require.NoError(t, err)
 		if n++; n == 3 {
 			break
@@ -457,23 +611,89 @@ func testListStop(t *testing.T, s dossier.Store) {
 	}
 	assert.Equal(t, 3, n)
 	// The store still works after an abandoned listing.
-	_, err := s.NextSequence(ctx, "000.00.01.H26", sla.Date{Year: 2025, Month: 3, Day: 3})
+	d.receive(t, 11, "1.001193", procedure.Direct)
+	assert.Len(t, collect(t, s, dossier.Filter{}), 11)
+}
+
+// A FactStore's facts are the dossiers' own, and ListFacts selects the
+// dossiers a period can count.
+func testFacts(t *testing.T, s dossier.Store) {
+	fs, ok := s.(dossier.FactStore)
+	if !ok {
+		t.Skip("not a dossier.FactStore")
+	}
+	ctx := context.Background()
+	d := newDesk(t, s)
+	rich(t, d)
+	early := d.receive(t, 0, "1.001193", procedure.Direct)
+	_, err := d.at(5).Resolve(ctx, early.Code, "B")
 	require.NoError(t, err)
-	assert.Len(t, collect(t, s, dossier.Filter{}), 10)
+	late := d.receive(t, 600, "2.000635", procedure.Online)
+	_, err = d.at(700).Refuse(ctx, late.Code, "A", "Hồ sơ không hợp lệ")
+	require.NoError(t, err)
+
+	want := map[dossier.Code]dossier.Facts{}
+	for x, err := range s.List(ctx, dossier.Filter{}) {
+		require.NoError(t, err)
+		want[x.Code] = x.Facts()
+	}
+	tests := []struct {
+		name     string
+		from, to time.Time
+	}{
+		{"everything", time.Time{}, base.Add(1000 * time.Hour)},
+		{"after the early one finished", base.Add(6 * time.Minute), base.Add(1000 * time.Hour)},
+		{"before the late one was received", base.Add(-24 * time.Hour), base.Add(599 * time.Minute)},
+	}
+	for _, tt := range tests {
+		got := map[dossier.Code]dossier.Facts{}
+		for f, err := range fs.ListFacts(ctx, tt.from, tt.to) {
+			require.NoError(t, err)
+			got[f.Code] = f
+		}
+		var wantLive []dossier.Code
+		for c, f := range want {
+			if f.Live(tt.from, tt.to) {
+				wantLive = append(wantLive, c)
+				assert.True(t, sameFacts(f, got[c]), "%s: %s: got %+v, want %+v", tt.name, c, got[c], f)
+			}
+		}
+		assert.Len(t, got, len(wantLive), tt.name)
+	}
+}
+
+func sameFacts(a, b dossier.Facts) bool {
+	times := func(f *dossier.Facts) []*time.Time {
+		return []*time.Time{&f.RegisteredAt, &f.ReceivedAt, &f.LegalDue, &f.FinishedAt, &f.ReturnedAt, &f.PausedSince}
+	}
+	ta, tb := times(&a), times(&b)
+	for i := range ta {
+		if !ta[i].Equal(*tb[i]) {
+			return false
+		}
+		*ta[i], *tb[i] = time.Time{}, time.Time{}
+	}
+	return a == b
 }
 
 func testCancelledContext(t *testing.T, s dossier.Store) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	d := sample(1, 0)
+	d := newDossier(t, agency, base)
 	assert.Error(t, s.Create(ctx, d), "Create")
-	_, err := s.Get(context.Background(), d.Code)
-	assert.ErrorIs(t, err, dossier.ErrNotFound, "a cancelled Create stores nothing")
-	_, err = s.Get(ctx, d.Code)
-	assert.Error(t, err, "Get")
-	_, err = s.NextSequence(ctx, "000.00.01.H26", sla.Date{Year: 2025, Month: 3, Day: 3})
-	assert.Error(t, err, "NextSequence")
 	var listErr error
+	for _, err := range s.List(context.Background(), dossier.Filter{}) {
+		listErr = err
+	}
+	require.NoError(t, listErr)
+	assert.Empty(t, collect(t, s, dossier.Filter{}), "a cancelled Create stores nothing")
+	require.NoError(t, s.Create(context.Background(), d))
+	_, err := s.Get(ctx, d.Code)
+	assert.Error(t, err, "Get")
+	_, err = s.Append(ctx, d.Code, d.Version, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindResolve, Actor: "A"})
+	assert.Error(t, err, "Append")
+	assert.Equal(t, 1, get(t, s, d.Code).Version, "a cancelled Append writes nothing")
+	listErr = nil
 	for _, err := range s.List(ctx, dossier.Filter{}) {
 		listErr = err
 		break
