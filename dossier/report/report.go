@@ -1,0 +1,372 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/sla"
+)
+
+// A Period is the half-open interval [From, To) that a report covers.
+type Period struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// Contains reports whether t falls within p.
+func (p Period) Contains(t time.Time) bool {
+	return !t.IsZero() && !t.Before(p.From) && t.Before(p.To)
+}
+
+// A GroupBy says what the rows of a report are.
+type GroupBy uint8
+
+const (
+	ByField     GroupBy = iota + 1 // lĩnh vực
+	ByLevel                        // cấp: province, district, commune
+	ByProcedure                    // thủ tục hành chính
+	ByAgency                       // the agency e-ID that received the dossier
+)
+
+var groupNames = [...]struct{ text, vi string }{
+	ByField:     {"field", "Lĩnh vực"},
+	ByLevel:     {"level", "Cấp"},
+	ByProcedure: {"procedure", "Thủ tục"},
+	ByAgency:    {"agency", "Cơ quan"},
+}
+
+// ParseGroupBy reads "field", "level", "procedure" or "agency".
+func ParseGroupBy(s string) (GroupBy, error) {
+	for g := ByField; g <= ByAgency; g++ {
+		if groupNames[g].text == s {
+			return g, nil
+		}
+	}
+	return 0, fmt.Errorf("report: unknown grouping %q: want field, level, procedure or agency", s)
+}
+
+// String returns "field", "level", "procedure" or "agency".
+func (g GroupBy) String() string {
+	if g.valid() {
+		return groupNames[g].text
+	}
+	return fmt.Sprintf("GroupBy(%d)", uint8(g))
+}
+
+// MarshalText writes g as String does.
+func (g GroupBy) MarshalText() ([]byte, error) {
+	if !g.valid() {
+		return nil, fmt.Errorf("report: invalid grouping %d", uint8(g))
+	}
+	return []byte(g.String()), nil
+}
+
+func (g GroupBy) valid() bool { return g >= ByField && g <= ByAgency }
+
+// Counts are the columns of Biểu 06 for one row.
+type Counts struct {
+	CarriedOver    int `json:"carriedOver"`    // kỳ trước chuyển qua: received before From, still being handled at From
+	Online         int `json:"online"`         // received in the period online (trực tuyến)
+	DirectOrPostal int `json:"directOrPostal"` // received in the period at the counter or by the public postal service
+	Postal         int `json:"postal"`         // of DirectOrPostal, by the public postal service (bưu chính công ích)
+
+	Resolved int `json:"resolved"` // a result in the period: Early + OnTime + Late
+	Early    int `json:"early"`    // trước hạn
+	OnTime   int `json:"onTime"`   // đúng hạn
+	Late     int `json:"late"`     // quá hạn
+
+	Pending        int `json:"pending"`        // still being handled at To: PendingInTime + PendingOverdue
+	PendingInTime  int `json:"pendingInTime"`  // trong hạn
+	PendingOverdue int `json:"pendingOverdue"` // quá hạn
+
+	// Ended in the period without a result; Refused counts dossiers
+	// refused after their receipt.
+	Withdrawn int `json:"withdrawn"`
+	Stopped   int `json:"stopped"`
+	Refused   int `json:"refused"`
+
+	// NotAccepted counts dossiers filed online and refused before receipt
+	// (không được tiếp nhận) in the period; they are not part of Total.
+	NotAccepted int `json:"notAccepted"`
+}
+
+// Total returns CarriedOver + Online + DirectOrPostal: the form's "tổng số
+// hồ sơ nhận giải quyết".
+func (c Counts) Total() int { return c.CarriedOver + c.Online + c.DirectOrPostal }
+
+// Received returns the dossiers received in the period: Online +
+// DirectOrPostal.
+func (c Counts) Received() int { return c.Online + c.DirectOrPostal }
+
+// OnTimeRate returns (Early + OnTime) ÷ Resolved, the share resolved by the
+// legal due time; 0 with nothing resolved.
+func (c Counts) OnTimeRate() float64 {
+	if c.Resolved == 0 {
+		return 0
+	}
+	return float64(c.Early+c.OnTime) / float64(c.Resolved)
+}
+
+func (c *Counts) add(o Counts) {
+	c.CarriedOver += o.CarriedOver
+	c.Online += o.Online
+	c.DirectOrPostal += o.DirectOrPostal
+	c.Postal += o.Postal
+	c.Resolved += o.Resolved
+	c.Early += o.Early
+	c.OnTime += o.OnTime
+	c.Late += o.Late
+	c.Pending += o.Pending
+	c.PendingInTime += o.PendingInTime
+	c.PendingOverdue += o.PendingOverdue
+	c.Withdrawn += o.Withdrawn
+	c.Stopped += o.Stopped
+	c.Refused += o.Refused
+	c.NotAccepted += o.NotAccepted
+}
+
+// A Row is one line of the form: a field, a level, a procedure or an
+// agency.
+type Row struct {
+	// Key is the field's code (or its name when it has none), the level
+	// ("province", "district", "commune"), the procedure's code or the
+	// agency's e-ID.
+	Key string `json:"key"`
+	// Name is what the form prints: the field's or procedure's name, the
+	// level in Vietnamese, the agency's e-ID.
+	Name string `json:"name"`
+	Counts
+}
+
+// Statistics is Biểu 06 for a period.
+type Statistics struct {
+	Period Period  `json:"period"`
+	By     GroupBy `json:"by"`
+	Rows   []Row   `json:"rows"`  // sorted by Key
+	Total  Counts  `json:"total"` // the sum of the rows
+}
+
+// A Query asks for the statistics of a period.
+type Query struct {
+	// Store holds the dossiers. Required.
+	Store dossier.Store
+	// Catalog gives each dossier's field, level and procedure name, from
+	// the version it was received under. Required for ByField and ByLevel;
+	// with ByProcedure it gives the names.
+	Catalog *procedure.Catalog
+	// Calendar judges timeliness. Defaults to sla.Default().
+	Calendar *sla.Calendar
+	// Period is the period, [From, To). Required, From before To.
+	Period Period
+	// By groups the rows. Defaults to ByField.
+	By GroupBy
+}
+
+// ErrQuery means a Query is incomplete or inconsistent.
+var ErrQuery = errors.New("report: invalid query")
+
+// unknownName is the row of dossiers whose procedure the catalogue does not
+// have, for the groupings that need it.
+const unknownName = "Không xác định"
+
+// Compute counts the period's dossiers, row by row (see the package doc).
+func Compute(ctx context.Context, q Query) (*Statistics, error) {
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	g := grouper{q: q, names: map[string]string{}, cache: map[versionKey]procedure.Procedure{}}
+	rows := map[string]*Counts{}
+	for f, err := range facts(ctx, q.Store, q.Period) {
+		if err != nil {
+			return nil, err
+		}
+		var c Counts
+		if !count(&c, f, q.Period, q.Calendar) {
+			continue
+		}
+		k := g.key(f)
+		if rows[k] == nil {
+			rows[k] = &Counts{}
+		}
+		rows[k].add(c)
+	}
+	s := &Statistics{Period: q.Period, By: q.By}
+	for _, k := range slices.Sorted(maps.Keys(rows)) {
+		s.Rows = append(s.Rows, Row{Key: k, Name: g.names[k], Counts: *rows[k]})
+		s.Total.add(*rows[k])
+	}
+	return s, nil
+}
+
+func (q *Query) check() error {
+	if q.Calendar == nil {
+		q.Calendar = sla.Default()
+	}
+	if q.By == 0 {
+		q.By = ByField
+	}
+	switch {
+	case q.Store == nil:
+		return fmt.Errorf("%w: Query.Store is required", ErrQuery)
+	case q.Period.From.IsZero() || q.Period.To.IsZero() || !q.Period.From.Before(q.Period.To):
+		return fmt.Errorf("%w: the period must have From before To", ErrQuery)
+	case !q.By.valid():
+		return fmt.Errorf("%w: unknown grouping %d", ErrQuery, uint8(q.By))
+	case q.Catalog == nil && (q.By == ByField || q.By == ByLevel):
+		return fmt.Errorf("%w: grouping by %s needs Query.Catalog", ErrQuery, q.By)
+	}
+	return nil
+}
+
+// facts yields the facts of the dossiers a period can count: from the
+// store's own facts where it keeps them, or else from its dossiers.
+func facts(ctx context.Context, s dossier.Store, p Period) iter.Seq2[dossier.Facts, error] {
+	if fs, ok := s.(dossier.FactStore); ok {
+		return fs.ListFacts(ctx, p.From, p.To)
+	}
+	return func(yield func(dossier.Facts, error) bool) {
+		for d, err := range s.List(ctx, dossier.Filter{}) {
+			if err != nil {
+				yield(dossier.Facts{}, err)
+				return
+			}
+			if f := d.Facts(); f.Live(p.From, p.To) && !yield(f, nil) {
+				return
+			}
+		}
+	}
+}
+
+// count adds one dossier to c, and reports whether the period counts it.
+func count(c *Counts, f dossier.Facts, p Period, cal *sla.Calendar) bool {
+	ended := !f.FinishedAt.IsZero() && f.FinishedAt.Before(p.To)
+	if f.ReceivedAt.IsZero() {
+		// Never received: only a refusal of an online filing counts.
+		if f.Outcome == dossier.Refused && p.Contains(f.FinishedAt) {
+			c.NotAccepted++
+			return true
+		}
+		return false
+	}
+	if !f.ReceivedAt.Before(p.To) || (!f.FinishedAt.IsZero() && f.FinishedAt.Before(p.From)) {
+		return false
+	}
+	switch {
+	case f.ReceivedAt.Before(p.From):
+		c.CarriedOver++
+	case f.Channel == procedure.Online:
+		c.Online++
+	default:
+		c.DirectOrPostal++
+		if f.Channel == procedure.Postal {
+			c.Postal++
+		}
+	}
+	if !ended {
+		c.Pending++
+		if f.OverdueAt(p.To) {
+			c.PendingOverdue++
+		} else {
+			c.PendingInTime++
+		}
+		return true
+	}
+	switch f.Outcome {
+	case dossier.Resolved:
+		c.Resolved++
+		switch Timeliness(f, cal) {
+		case sla.Early:
+			c.Early++
+		case sla.OnTime:
+			c.OnTime++
+		default:
+			c.Late++
+		}
+	case dossier.Withdrawn:
+		c.Withdrawn++
+	case dossier.Stopped:
+		c.Stopped++
+	case dossier.Refused:
+		c.Refused++
+	}
+	return true
+}
+
+// Timeliness judges a resolved dossier by its facts, as
+// dossier.Dossier.Timeliness judges the dossier: against its legal due
+// time, and late with more than one supplement request.
+func Timeliness(f dossier.Facts, cal *sla.Calendar) sla.Timeliness {
+	if f.Supplements > 1 {
+		return sla.Late
+	}
+	return cal.Classify(f.LegalDue, f.FinishedAt)
+}
+
+type versionKey struct {
+	code    string
+	version sla.Date
+}
+
+// A grouper gives each dossier its row, looking each procedure version up
+// in the catalogue once.
+type grouper struct {
+	q     Query
+	names map[string]string // row key → name
+	cache map[versionKey]procedure.Procedure
+}
+
+func (g *grouper) key(f dossier.Facts) string {
+	var key, name string
+	switch g.q.By {
+	case ByAgency:
+		key, name = f.Code.Agency, f.Code.Agency
+	case ByProcedure:
+		key, name = f.Procedure, unknownName
+		if p, ok := g.procedure(f); ok {
+			name = p.Name
+		}
+	case ByField:
+		key, name = "", unknownName
+		if p, ok := g.procedure(f); ok {
+			key, name = cmp.Or(p.Field.Code, p.Field.Name), p.Field.Name
+		}
+	case ByLevel:
+		key, name = "", unknownName
+		if p, ok := g.procedure(f); ok {
+			text, _ := p.Level.MarshalText()
+			key, name = string(text), p.Level.String()
+		}
+	}
+	g.names[key] = name
+	return key
+}
+
+func (g *grouper) procedure(f dossier.Facts) (procedure.Procedure, bool) {
+	if g.q.Catalog == nil {
+		return procedure.Procedure{}, false
+	}
+	k := versionKey{f.Procedure, f.ProcedureVersion}
+	if p, ok := g.cache[k]; ok {
+		return p, p.Code != ""
+	}
+	at := f.ReceivedAt
+	if !f.ProcedureVersion.IsZero() {
+		at = f.ProcedureVersion.At(12, 0)
+	} else if at.IsZero() {
+		at = f.RegisteredAt
+	}
+	p, err := g.q.Catalog.Lookup(f.Procedure, at)
+	if err != nil {
+		p = procedure.Procedure{}
+	}
+	g.cache[k] = p
+	return p, p.Code != ""
+}
