@@ -97,25 +97,37 @@ func april(t *testing.T, s dossier.Store) {
 	d := newDesk(t, s)
 	// Carried over, overdue at 1/4 (due Thu 27/3 09:00), resolved late.
 	c1 := d.receive("2025-03-24 09:00", birth, procedure.Direct)
-	d.do("2025-04-03 10:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Resolve(ctx, c1, "B") })
+	d.do("2025-04-03 10:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) {
+		return s.Resolve(ctx, c1, "B")
+	})
 	// Carried over (due Wed 2/4 09:00), resolved early on Tue 1/4.
 	c2 := d.receive("2025-03-28 09:00", land, procedure.Direct)
-	d.do("2025-04-01 10:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Resolve(ctx, c2, "B") })
+	d.do("2025-04-01 10:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) {
+		return s.Resolve(ctx, c2, "B")
+	})
 	// Resolved in March, returned in April: not counted.
 	c3 := d.receive("2025-03-03 09:00", birth, procedure.Direct)
-	d.do("2025-03-04 09:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Resolve(ctx, c3, "B") })
+	d.do("2025-03-04 09:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) {
+		return s.Resolve(ctx, c3, "B")
+	})
 	d.do("2025-04-02 09:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Return(ctx, c3, "A") })
 	// Filed online in March, accepted in April: received online in April;
 	// due Fri 4/4 08:00, resolved Thu 3/4: early.
 	sub, err := d.on("2025-03-31 20:00").Submit(context.Background(), dossier.Intake{Procedure: birth, Applicant: dossier.Applicant{Name: "Lê Văn Em"}})
 	require.NoError(t, err)
-	d.do("2025-04-01 08:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Accept(ctx, sub.Code, "A") })
-	d.do("2025-04-03 15:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Resolve(ctx, sub.Code, "B") })
+	d.do("2025-04-01 08:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) {
+		return s.Accept(ctx, sub.Code, "A")
+	})
+	d.do("2025-04-03 15:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) {
+		return s.Resolve(ctx, sub.Code, "B")
+	})
 	// By post, still open at 1/5 and overdue (due Mon 7/4 is a holiday: Tue 8/4 09:00).
 	d.receive("2025-04-03 09:00", birth, procedure.Postal)
 	// On time: due Tue 15/4 09:00, resolved that morning.
 	c6 := d.receive("2025-04-10 09:00", birth, procedure.Direct)
-	d.do("2025-04-15 08:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Resolve(ctx, c6, "B") })
+	d.do("2025-04-15 08:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) {
+		return s.Resolve(ctx, c6, "B")
+	})
 	// Open at 1/5 and in time: due Wed 7/5 09:00 across the holidays.
 	d.receive("2025-04-28 09:00", land, procedure.Online)
 	// The clock stopped in time (due Thu 24/4 09:00, request Tue 22/4): in time.
@@ -157,7 +169,9 @@ func april(t *testing.T, s dossier.Store) {
 			return s.Supplement(ctx, c15, "A")
 		})
 	}
-	d.do("2025-04-10 09:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) { return s.Resolve(ctx, c15, "B") })
+	d.do("2025-04-10 09:00", func(s *dossier.Service, ctx context.Context) (*dossier.Dossier, error) {
+		return s.Resolve(ctx, c15, "B")
+	})
 	// Received after the period: not counted.
 	d.receive("2025-05-05 09:00", birth, procedure.Direct)
 }
