@@ -1,0 +1,133 @@
+package storetest_test
+
+import (
+	"context"
+	"iter"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/memstore"
+	"github.com/motcua/motcua/dossier/storetest"
+)
+
+// The suite must catch a broken store. Each broken store below is run
+// through the suite in a child process, which must fail in the subtests
+// that check what it breaks.
+func TestSuiteCatchesBrokenStores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite in child processes")
+	}
+	t.Parallel()
+	tests := []struct {
+		broken string
+		fails  []string
+	}{
+		{"ignores-version", []string{"AppendStale", "AppendConcurrent"}},
+		{"milliseconds", []string{"Microseconds"}},
+		{"gaps", []string{"CreateDuplicateID", "CreateConcurrentDense"}},
+		{"no-facts", []string{"Facts"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.broken, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStore$", "-test.v")
+			cmd.Env = append(os.Environ(), "MOTCUA_BROKEN_STORE="+tt.broken)
+			out, err := cmd.CombinedOutput()
+			var summary []string
+			for _, l := range strings.Split(string(out), "\n") {
+				if strings.HasPrefix(strings.TrimSpace(l), "--- ") {
+					summary = append(summary, strings.TrimSpace(l))
+				}
+			}
+			require.Error(t, err, "the suite passed a store that %s", tt.broken)
+			for _, name := range tt.fails {
+				assert.True(t, slices.ContainsFunc(summary, func(l string) bool { return strings.HasPrefix(l, "--- FAIL: TestBrokenStore/"+name+" ") }), "a store that %s fails %s", tt.broken, name)
+			}
+		})
+	}
+}
+
+// TestBrokenStore runs the suite against the broken store that
+// MOTCUA_BROKEN_STORE names; TestSuiteCatchesBrokenStores expects it to
+// fail.
+func TestBrokenStore(t *testing.T) {
+	broken := os.Getenv("MOTCUA_BROKEN_STORE")
+	if broken == "" {
+		t.Skip("run by TestSuiteCatchesBrokenStores")
+	}
+	storetest.Run(t, func(t *testing.T) dossier.Store {
+		inner := memstore.New()
+		switch broken {
+		case "ignores-version":
+			return ignoresVersion{inner}
+		case "milliseconds":
+			return milliseconds{inner}
+		case "gaps":
+			return gaps{inner}
+		case "no-facts":
+			return noFacts{inner}
+		}
+		t.Fatalf("unknown broken store %q", broken)
+		return nil
+	})
+}
+
+// ignoresVersion appends at whatever version is stored.
+type ignoresVersion struct{ *memstore.Store }
+
+func (s ignoresVersion) Append(ctx context.Context, c dossier.Code, _ int, events ...dossier.Event) (*dossier.Dossier, error) {
+	d, err := s.Get(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Append(ctx, c, d.Version, events...)
+}
+
+// milliseconds gives times back to the millisecond.
+type milliseconds struct{ *memstore.Store }
+
+func (s milliseconds) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, error) {
+	d, err := s.Store.Get(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	events := make([]dossier.Event, len(d.Events))
+	for i, e := range d.Events {
+		e.N = 0
+		for _, t := range []*time.Time{&e.At, &e.Due, &e.LegalDue, &e.StepDue} {
+			*t = t.Truncate(time.Millisecond)
+		}
+		events[i] = e
+	}
+	d.SubmittedAt = d.SubmittedAt.Truncate(time.Millisecond)
+	return dossier.Restore(*d, events)
+}
+
+// gaps spends a number on every failed create.
+type gaps struct{ *memstore.Store }
+
+func (s gaps) Create(ctx context.Context, d *dossier.Dossier) error {
+	err := s.Store.Create(ctx, d)
+	if err != nil && !strings.Contains(err.Error(), "cannot issue") {
+		spare := d.Clone()
+		spare.ID[0] ^= 0xff
+		spare.Code.Agency = "000.00.01.H26"
+		s.Store.Create(context.Background(), spare)
+	}
+	return err
+}
+
+// noFacts keeps no facts.
+type noFacts struct{ *memstore.Store }
+
+func (noFacts) ListFacts(context.Context, time.Time, time.Time) iter.Seq2[dossier.Facts, error] {
+	return func(func(dossier.Facts, error) bool) {}
+}
