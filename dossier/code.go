@@ -13,8 +13,8 @@ import (
 
 // A Code identifies a dossier as the national portal does:
 // <agency e-ID>-<yyMMdd>-<NNNN>, such as 000.00.01.H26-250127-0042, where
-// the sequence restarts every day for each agency (Circular 01/2018/TT-VPCP,
-// kept by Circular 03/2025/TT-VPCP).
+// the sequence restarts every day for each agency (the form set by Circular
+// 01/2018/TT-VPCP).
 // The zero Code is unset.
 type Code struct {
 	Agency string   // the receiving agency's e-ID, dotted groups such as 000.A0.01.H26
