@@ -62,7 +62,9 @@ func TestRoundTripOfEveryField(t *testing.T) {
 	p := birth()
 	p.Field.Code = "G15"
 	p.Duration = sla.WorkingDays(20)
+	p.DirectDuration = sla.WorkingDays(15)
 	p.OnlineDuration = sla.WorkingDays(17)
+	p.PostalDuration = sla.WorkingDays(30)
 	p.Supplement = procedure.RestartClock
 	p.OnlineLevel = procedure.Full
 	p.Fees = []procedure.Fee{
@@ -75,7 +77,8 @@ func TestRoundTripOfEveryField(t *testing.T) {
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, cat.WriteJSON(&buf))
-	for _, want := range []string{`"duration": "20 ngày làm việc"`, `"onlineDuration": "17 ngày làm việc"`,
+	for _, want := range []string{`"duration": "20 ngày làm việc"`, `"directDuration": "15 ngày làm việc"`,
+		`"onlineDuration": "17 ngày làm việc"`, `"postalDuration": "30 ngày làm việc"`,
 		`"supplement": "restart"`, `"onlineLevel": "full"`, `"collected": "return"`, `"channel": "direct"`,
 		`"channels": [`, `"postal"`, `"effectiveTo": "2030-12-31"`, `"level": "commune"`} {
 		assert.Contains(t, buf.String(), want)
@@ -96,6 +99,40 @@ func TestLoadAcceptsPublishedSpellings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sla.WorkingDays(3), p.Duration)
 	assert.Equal(t, "03 ngày làm việc", p.Duration.String())
+}
+
+// Each channel may have its own limit; files written before there was one
+// for every channel, with onlineDuration alone, load as they did.
+func TestLoadChannelLimits(t *testing.T) {
+	t.Parallel()
+	const land = `"code": "1.012753", "name": "Đăng ký đất đai lần đầu đối với tổ chức", "field": {"name": "Đất đai"},
+		"level": "commune", "channels": ["direct", "online", "postal"], "onlineLevel": "partial", "duration": "20 ngày làm việc"`
+	tests := []struct {
+		name   string
+		limits string
+		want   map[procedure.Channel]sla.Duration
+	}{
+		{"a general limit only", ``, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.WorkingDays(20), procedure.Online: sla.WorkingDays(20), procedure.Postal: sla.WorkingDays(20)}},
+		{"an older file's online limit", `, "onlineDuration": "17 ngày làm việc"`, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.WorkingDays(20), procedure.Online: sla.WorkingDays(17), procedure.Postal: sla.WorkingDays(20)}},
+		{"online and postal limits", `, "onlineDuration": "17 ngày làm việc", "postalDuration": "30 ngay lam viec"`, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.WorkingDays(20), procedure.Online: sla.WorkingDays(17), procedure.Postal: sla.WorkingDays(30)}},
+		{"a limit for every channel", `, "directDuration": "15 ngày", "onlineDuration": "20 ngày", "postalDuration": "25 ngày"`, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.CalendarDays(15), procedure.Online: sla.CalendarDays(20), procedure.Postal: sla.CalendarDays(25)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat, err := procedure.Load(strings.NewReader(`{"procedures": [{` + land + tt.limits + `}]}`))
+			require.NoError(t, err)
+			p, err := cat.Lookup("1.012753", time.Now())
+			require.NoError(t, err)
+			for ch, want := range tt.want {
+				assert.Equal(t, want, p.DurationFor(ch), "%s", ch)
+			}
+		})
+	}
 }
 
 func TestLoadNormalizesToNFC(t *testing.T) {
@@ -136,6 +173,12 @@ var loadTests = []struct {
 		0, "1.001193", "duration", "not a published time limit"},
 	{"missing duration", `{"procedures": [{` + strings.Replace(base, `"duration": "trong ngày",`, ``, 1) + `}]}`,
 		0, "1.001193", "duration", "missing"},
+	{"unknown postal duration text", `{"procedures": [{` + base + `, "postalDuration": "30 ngày lịch"}]}`,
+		0, "1.001193", "postalDuration", "the postal processing time is not a published time limit"},
+	{"direct duration of zero", `{"procedures": [{` + base + `, "directDuration": "0 ngày"}]}`,
+		0, "1.001193", "directDuration", "the direct processing time is not a published time limit"},
+	{"online duration without the online channel", `{"procedures": [{` + base + `, "onlineDuration": "01 giờ làm việc"}]}`,
+		0, "1.001193", "onlineDuration", "does not allow the online channel"},
 	{"unknown step duration", `{"procedures": [{` + base + `, "steps": [{"name": "Tiếp nhận", "duration": "nửa ngày"}]}]}`,
 		0, "1.001193", "steps[0].duration", "not a published time limit"},
 	{"unknown channel", `{"procedures": [{` + strings.Replace(base, `"postal"]`, `"email"]`, 1) + `}]}`,

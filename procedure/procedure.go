@@ -33,12 +33,21 @@ type Procedure struct {
 	// "Ủy ban nhân dân cấp xã".
 	Agency string
 	// Duration is the published processing time (thời hạn giải quyết),
-	// counted from the receipt of a complete, valid dossier.
+	// counted from the receipt of a complete, valid dossier. It is the limit
+	// of every channel that publishes none of its own.
 	Duration sla.Duration
-	// OnlineDuration is a shorter processing time for dossiers filed online,
-	// where the procedure publishes one. The zero Duration means the same as
-	// Duration; DurationFor applies the rule.
+	// DirectDuration is the processing time of a dossier filed at the
+	// counter, where the procedure publishes one for that channel. The
+	// national portal publishes a limit per channel, and one channel's may be
+	// shorter or longer than another's. The zero Duration means Duration
+	// applies; [Procedure.DurationFor] applies the rule.
+	DirectDuration sla.Duration
+	// OnlineDuration is the processing time of a dossier filed online, where
+	// the procedure publishes one; the zero Duration means Duration applies.
 	OnlineDuration sla.Duration
+	// PostalDuration is the processing time of a dossier filed by post, where
+	// the procedure publishes one; the zero Duration means Duration applies.
+	PostalDuration sla.Duration
 	// Supplement says what a supplement request does to the clock. The zero
 	// value, PauseClock, is what the law prescribes.
 	Supplement SupplementRegime
@@ -90,7 +99,9 @@ type Fee struct {
 	Collected Collection
 	// Channel restricts the fee to dossiers filed through one channel, for
 	// fees that differ online and at the counter. The zero Channel means the
-	// fee applies whatever the channel.
+	// fee applies whatever the channel. A fee that two channels share and a
+	// third does not is listed once for each of the two: 1.001612 charges
+	// 50.000 đồng at the counter and 150.000 đồng online and by post.
 	Channel Channel
 	// Note is the published detail in Vietnamese, such as "đồng/trang; từ
 	// trang thứ 3 trở lên 1.000 đồng/trang". It may be empty.
@@ -139,13 +150,27 @@ type Source struct {
 func (p Procedure) Allows(ch Channel) bool { return slices.Contains(p.Channels, ch) }
 
 // DurationFor returns the processing time of a dossier filed through ch:
-// OnlineDuration for an online dossier when the procedure publishes one,
-// and Duration otherwise.
+// the channel's own limit (DirectDuration, OnlineDuration or
+// PostalDuration) when the procedure publishes one, and Duration otherwise.
 func (p Procedure) DurationFor(ch Channel) sla.Duration {
-	if ch == Online && !p.OnlineDuration.IsZero() {
-		return p.OnlineDuration
+	if d := p.ownDuration(ch); !d.IsZero() {
+		return d
 	}
 	return p.Duration
+}
+
+// ownDuration returns the limit p publishes for ch alone; the zero Duration
+// if it publishes none.
+func (p Procedure) ownDuration(ch Channel) sla.Duration {
+	switch ch {
+	case Direct:
+		return p.DirectDuration
+	case Online:
+		return p.OnlineDuration
+	case Postal:
+		return p.PostalDuration
+	}
+	return sla.Duration{}
 }
 
 // InForce reports whether this version is in force on the civil date (ICT)
