@@ -36,8 +36,8 @@
 //
 //	cat.Search("dang ky ket hon") // Thủ tục đăng ký kết hôn, then the rest
 //
-// Sample returns the catalogue that ships with motcua: twenty real
-// procedures from the national portal.
+// Sample returns the catalogue that ships with motcua: 22 versions of 20
+// real procedures from the national portal.
 //
 // # Validation
 //

@@ -284,6 +284,104 @@ func TestShippedCatalogue(t *testing.T) {
 	}
 }
 
+// The package documentation and the README describe the shipped catalogue
+// as 22 versions of 20 procedures.
+func TestShippedCatalogueSize(t *testing.T) {
+	t.Parallel()
+	cat := procedure.Sample()
+	codes := map[string]bool{}
+	for p := range cat.All() {
+		codes[p.Code] = true
+	}
+	assert.Equal(t, 22, cat.Len(), "versions")
+	assert.Len(t, codes, 20, "procedures")
+}
+
+// publishedTests are the limits and fees the national portal publishes per
+// channel, as the sources of testdata/catalog.json record them.
+var publishedTests = []struct {
+	code  string
+	ch    procedure.Channel
+	limit sla.Duration
+	fees  int64 // what a dossier filed through ch pays, in VND
+}{
+	{"1.001612", procedure.Direct, sla.WorkingDays(3), 50_000},
+	{"1.001612", procedure.Online, sla.WorkingDays(3), 150_000},
+	{"1.001612", procedure.Postal, sla.WorkingDays(3), 150_000},
+	{"1.012753", procedure.Direct, sla.WorkingDays(20), 0},
+	{"1.012753", procedure.Online, sla.WorkingDays(17), 0},
+	{"1.012753", procedure.Postal, sla.WorkingDays(30), 0},
+	{"1.013978", procedure.Direct, sla.WorkingDays(27), 0},
+	{"1.013978", procedure.Online, sla.WorkingDays(17), 0},
+	{"1.013978", procedure.Postal, sla.WorkingDays(20), 0},
+	{"1.013225", procedure.Direct, sla.CalendarDays(15), 0},
+	{"1.013225", procedure.Online, sla.CalendarDays(20), 0},
+	{"1.013225", procedure.Postal, sla.CalendarDays(20), 0},
+	{"1.004222", procedure.Direct, sla.WorkingDays(7), 20_000},
+	{"1.004222", procedure.Online, sla.WorkingDays(7), 10_000},
+	{"2.001610", procedure.Direct, sla.WorkingDays(3), 100_000},
+	{"2.001610", procedure.Online, sla.WorkingDays(3), 100_000},
+	{"2.001610", procedure.Postal, sla.WorkingDays(3), 100_000},
+}
+
+func TestShippedCataloguePerChannel(t *testing.T) {
+	t.Parallel()
+	cat := procedure.Sample()
+	at := time.Date(2026, 6, 10, 9, 0, 0, 0, sla.ICT)
+	for _, tt := range publishedTests {
+		t.Run(tt.code+" "+tt.ch.String(), func(t *testing.T) {
+			t.Parallel()
+			p, err := cat.Lookup(tt.code, at)
+			require.NoError(t, err)
+			require.True(t, p.Allows(tt.ch))
+			assert.Equal(t, tt.limit, p.DurationFor(tt.ch))
+			var fees int64
+			for _, f := range p.Fees {
+				if f.Channel == 0 || f.Channel == tt.ch {
+					fees += f.Amount
+				}
+			}
+			assert.Equal(t, tt.fees, fees)
+		})
+	}
+}
+
+// The shipped catalogue cites the documents in force that the portal cites.
+func TestShippedCatalogueLegalBasis(t *testing.T) {
+	t.Parallel()
+	cat := procedure.Sample()
+	at := time.Date(2026, 6, 10, 9, 0, 0, 0, sla.ICT)
+	const civil, resolution = "Nghị định số 18/2026/NĐ-CP", "Nghị quyết số 66.7/2025/NQ-CP"
+	tests := []struct {
+		code string
+		want []string
+	}{
+		{"1.000656", []string{civil, resolution}},
+		{"1.000894", []string{civil, resolution}},
+		{"1.001193", []string{civil, resolution}},
+		{"1.004873", []string{civil, resolution}},
+		{"1.004884", []string{civil, resolution}},
+		{"2.000635", []string{civil, resolution}},
+		{"2.000806", []string{civil, resolution}},
+		{"2.000884", []string{civil, resolution}},
+		{"1.004194", []string{resolution}},
+		{"1.004222", []string{"Nghị định số 58/2026/NĐ-CP", resolution, "Thông tư số 71/2025/TT-BTC"}},
+		{"1.013225", []string{"Nghị định số 14/2026/NĐ-CP"}},
+		{"1.013227", []string{"Nghị định số 14/2026/NĐ-CP"}},
+		{"1.001612", []string{"Luật số 76/2025/QH15"}},
+		{"2.001610", []string{resolution, "Thông tư số 68/2025/TT-BTC"}},
+		{"1.001776", []string{"Nghị định số 147/2025/NĐ-CP"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			t.Parallel()
+			p, err := cat.Lookup(tt.code, at)
+			require.NoError(t, err)
+			assert.Subset(t, p.LegalBasis, tt.want)
+		})
+	}
+}
+
 func TestSampleIsShared(t *testing.T) {
 	t.Parallel()
 	assert.Same(t, procedure.Sample(), procedure.Sample())
