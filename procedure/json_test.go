@@ -251,7 +251,7 @@ func TestLoadReadError(t *testing.T) {
 	assert.NotErrorIs(t, err, procedure.ErrInvalid, "a read error is not a bad catalogue")
 }
 
-// The shipped catalogue has what the issue asks of it.
+// The shipped catalogue shows every feature of the model at least once.
 func TestShippedCatalogue(t *testing.T) {
 	t.Parallel()
 	cat := procedure.Sample()

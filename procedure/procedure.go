@@ -18,9 +18,9 @@ import (
 // A Procedure returned by a Catalog shares its slices with the catalogue:
 // treat them as read-only, and call Clone for a copy to change.
 type Procedure struct {
-	// Code is the national code, such as "1.001193", with an optional
-	// provincial suffix, such as "1.000948.H38" (DOMAIN.md §4). It is an
-	// opaque identifier, validated by shape only.
+	// Code is the code the national database of administrative procedures
+	// gives, such as "1.001193", with an optional provincial suffix, such as
+	// "1.000948.H38". It is an opaque identifier, validated by shape only.
 	Code string
 	// Name is the Vietnamese name, NFC with full diacritics, such as
 	// "Thủ tục đăng ký khai sinh".
@@ -54,7 +54,8 @@ type Procedure struct {
 	// Channels are the ways a dossier may be filed and its result returned
 	// (cách thức thực hiện), in the national portal's codes. The submission
 	// and return channels of a dossier are chosen separately, each from this
-	// list (DOMAIN.md §4).
+	// list: Decision 45/2016/QĐ-TTg lets a citizen file at the counter and
+	// receive the result by post, or the other way round.
 	Channels []Channel
 	// OnlineLevel is the level of the online public service under Decree
 	// 42/2022/NĐ-CP.
@@ -67,7 +68,8 @@ type Procedure struct {
 	// Documents are the papers a dossier is made of (thành phần hồ sơ).
 	Documents []Document
 	// Steps are the internal steps of processing, each with its share of the
-	// time: the rows of the handover control slip (form 05).
+	// time: the rows of the handover control slip (form 06 of Thông tư
+	// 03/2025/TT-VPCP, form 05 of Thông tư 01/2018/TT-VPCP).
 	Steps []Step
 	// LegalBasis lists the legal documents the procedure rests on (căn cứ
 	// pháp lý), such as "Luật Hộ tịch số 60/2014/QH13".
@@ -207,7 +209,8 @@ func dayOf(t time.Time) int64 {
 func dayNumber(d sla.Date) int64 { return int64(civil.Days(d.Year, int(d.Month), d.Day)) }
 
 // A Channel is a way to file a dossier or receive its result, numbered as
-// the national portal numbers them (DOMAIN.md §4).
+// the national portal numbers them in the dossier records that one-stop
+// systems send it (KenhThucHien).
 type Channel uint8
 
 const (
@@ -343,7 +346,9 @@ func (o OnlineLevel) String() string {
 }
 
 // Legacy returns the level 1–4 of Decree 43/2011/NĐ-CP that old reports
-// use: Full is 4 and Partial is 3 (DOMAIN.md §4). NotOnline is 2: level 2
+// use: Full is 4 (every step online, the result returned online or by post)
+// and Partial is 3 (filed online, the fee paid and the result collected in
+// person), the levels Decree 42/2022/NĐ-CP replaced. NotOnline is 2: level 2
 // meant that the information and the forms are online, and every procedure
 // published in the national database has both, so level 1 (information
 // only) no longer describes a catalogued procedure.
@@ -377,14 +382,15 @@ func (o *OnlineLevel) UnmarshalText(b []byte) error {
 }
 
 // A SupplementRegime says what happens to the clock when the applicant is
-// asked to supplement a dossier (form 02).
+// asked to supplement a dossier (form 02 of Thông tư 03/2025/TT-VPCP).
 type SupplementRegime uint8
 
 const (
 	// PauseClock stops the clock while the applicant supplements the
 	// dossier and pushes the due date back by the working time paused: the
-	// time the applicant takes is not processing time (DOMAIN.md §4). It is
-	// the zero value and the default.
+	// time the applicant takes is not the agency's processing time under the
+	// one-stop rules (Decree 61/2018/NĐ-CP; Decree 118/2025/NĐ-CP from
+	// 2025-07-01). It is the zero value and the default.
 	PauseClock SupplementRegime = iota
 	// RestartClock counts the full processing time again from the receipt
 	// of the supplement, as some systems in service do. It is an opt-in.

@@ -70,9 +70,10 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 // Unwrap returns the underlying cause.
 func (e *ValidationError) Unwrap() error { return e.Err }
 
-// codeShape is a national code (one digit, a dot, six digits; DOMAIN.md §4)
-// with an optional provincial suffix that starts with a letter, such as
-// ".H38" (the province part of an agency e-ID).
+// codeShape is a national code (one digit, a dot, six digits, like the codes
+// in testdata/catalog.json) with an optional provincial suffix that starts
+// with a letter, such as ".H38" (the province part of an agency e-ID, as in
+// 000.00.01.H26).
 var codeShape = regexp.MustCompile(`^[1-9]\.[0-9]{6}(\.[A-Z][A-Z0-9]{1,5})?$`)
 
 // ValidCode reports whether code has the shape of a procedure code, such
@@ -80,8 +81,9 @@ var codeShape = regexp.MustCompile(`^[1-9]\.[0-9]{6}(\.[A-Z][A-Z0-9]{1,5})?$`)
 func ValidCode(code string) bool { return codeShape.MatchString(code) }
 
 // nominalDay is the working day that step and limit comparisons assume: the
-// 8 working hours of the state sector (DOMAIN.md §3). A calendar with
-// another day length does not change which steps fit, only their due times.
+// 8 working hours a day of the state sector, the most the Labor Code 2019
+// (Art. 105) allows as normal working time. A calendar with another day
+// length does not change which steps fit, only their due times.
 const nominalDay = 8 * time.Hour
 
 // Validate reports every rule p breaks, as *ValidationError values joined
