@@ -93,7 +93,7 @@ func TestLookupDoesNotAllocate(t *testing.T) {
 	require.Zero(t, allocs)
 }
 
-// The time limits of the issue, with a margin of 4, checked only when
+// The targets BENCHMARKS.md records, with a margin of 4, checked only when
 // MOTCUA_PERF is set: on a machine shared with other jobs a timing test
 // fails for reasons of its own. The benchmarks give the real numbers.
 func TestPerformanceBudget(t *testing.T) {

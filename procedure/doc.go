@@ -20,7 +20,11 @@
 // Channels use the national portal's numbers: Direct (1), Online (2) and
 // Postal (3, the public postal service). OnlineLevel is the level of the
 // online service under Decree 42/2022/NĐ-CP, with Legacy giving the levels
-// 1–4 of old reports. A supplement request pauses the clock (PauseClock, the
+// 1–4 of old reports. The portal publishes a processing time per channel,
+// so a procedure may have its own limit for one channel
+// ([Procedure.DirectDuration], [Procedure.OnlineDuration],
+// [Procedure.PostalDuration]), and a fee may apply to one channel only
+// ([Fee.Channel]). A supplement request pauses the clock (PauseClock, the
 // default) unless the procedure opts in to RestartClock.
 //
 // # Catalogues
@@ -32,8 +36,8 @@
 //
 //	cat.Search("dang ky ket hon") // Thủ tục đăng ký kết hôn, then the rest
 //
-// Sample returns the catalogue that ships with motcua: twenty real
-// procedures from the national portal.
+// Sample returns the catalogue that ships with motcua: 22 versions of 20
+// real procedures from the national portal.
 //
 // # Validation
 //
@@ -64,7 +68,9 @@
 //	      "level": "commune",                       // province | district | commune
 //	      "agency": "Cơ quan đăng ký kinh doanh cấp xã",
 //	      "duration": "03 ngày làm việc",           // required: published text
-//	      "onlineDuration": "02 ngày làm việc",     // optional, for online dossiers
+//	      "directDuration": "02 ngày làm việc",     // optional: a channel's own limit,
+//	      "onlineDuration": "02 ngày làm việc",     // where it differs from duration
+//	      "postalDuration": "05 ngày làm việc",
 //	      "supplement": "restart",                  // optional: pause (default) | restart
 //	      "channels": ["direct", "online", "postal"],
 //	      "onlineLevel": "partial",                 // none (default) | partial | full
@@ -79,6 +85,12 @@
 //	    }
 //	  ]
 //	}
+//
+// The national portal publishes a processing time per channel: duration is
+// the one of every channel that has none of its own, and directDuration,
+// onlineDuration and postalDuration override it for one channel, shorter or
+// longer ([Procedure.DurationFor]). Files written before the direct and postal
+// fields existed load unchanged: onlineDuration keeps its meaning.
 //
 // Processing times are read by sla.ParseDuration and written back by
 // sla.Duration.String, so "15 ngay lam viec" loads and is written as

@@ -20,6 +20,8 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(tt.file))
 	}
 	f.Add([]byte(`{"procedures": [{` + base + `, "onlineDuration": "01 giờ làm việc", "steps": [{"name": "Bước", "duration": "02 giờ làm việc"}]}]}`))
+	f.Add([]byte(`{"procedures": [{` + base + `, "directDuration": "15 ngày", "postalDuration": "30 ngày làm việc", "steps": [{"name": "Bước", "duration": "02 giờ làm việc"}]}]}`))
+	f.Add([]byte(`{"procedures": [{` + base + `, "postalDuration": "03 tháng", "onlineDuration": "trong ngày"}]}`))
 	f.Add([]byte(`{"procedures": null, "sources": null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cat, err := procedure.Load(bytes.NewReader(data))
@@ -42,6 +44,11 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("reloading what WriteJSON wrote: %v\n%s", err, out.Bytes())
 		}
 		if !slices.EqualFunc(slices.Collect(cat.All()), slices.Collect(again.All()), func(a, b procedure.Procedure) bool {
+			for ch := procedure.Direct; ch <= procedure.Postal; ch++ {
+				if a.DurationFor(ch) != b.DurationFor(ch) {
+					return false
+				}
+			}
 			return a.String() == b.String() && a.Duration == b.Duration && a.EffectiveFrom == b.EffectiveFrom
 		}) {
 			t.Fatal("the catalogue changed in a round trip")

@@ -39,7 +39,9 @@ type (
 		Level          string            `json:"level"`
 		Agency         string            `json:"agency"`
 		Duration       string            `json:"duration"`
+		DirectDuration string            `json:"directDuration"`
 		OnlineDuration string            `json:"onlineDuration"`
+		PostalDuration string            `json:"postalDuration"`
 		Supplement     string            `json:"supplement"`
 		Channels       []string          `json:"channels"`
 		OnlineLevel    string            `json:"onlineLevel"`
@@ -58,7 +60,9 @@ type (
 		Level          string         `json:"level"`
 		Agency         string         `json:"agency,omitempty"`
 		Duration       string         `json:"duration"`
+		DirectDuration string         `json:"directDuration,omitempty"`
 		OnlineDuration string         `json:"onlineDuration,omitempty"`
+		PostalDuration string         `json:"postalDuration,omitempty"`
 		Supplement     string         `json:"supplement,omitempty"`
 		Channels       []string       `json:"channels"`
 		OnlineLevel    string         `json:"onlineLevel,omitempty"`
@@ -444,11 +448,18 @@ func (r *reader) convert(in procedureJSON) (Procedure, []*ValidationError) {
 	} else {
 		p.Duration = d
 	}
-	if in.OnlineDuration != "" {
-		if d, err := r.duration(in.OnlineDuration); err != nil {
-			bad("onlineDuration", "the online processing time is "+reasonOf(err), err)
+	for _, own := range []struct {
+		ch   Channel
+		text string
+		to   *sla.Duration
+	}{{Direct, in.DirectDuration, &p.DirectDuration}, {Online, in.OnlineDuration, &p.OnlineDuration}, {Postal, in.PostalDuration, &p.PostalDuration}} {
+		if own.text == "" {
+			continue
+		}
+		if d, err := r.duration(own.text); err != nil {
+			bad(durationField(own.ch), "the "+channelNames[own.ch].text+" processing time is "+reasonOf(err), err)
 		} else {
-			p.OnlineDuration = d
+			*own.to = d
 		}
 	}
 	if in.Supplement != "" {
@@ -526,6 +537,18 @@ func (r *reader) convert(in procedureJSON) (Procedure, []*ValidationError) {
 	return p, errs
 }
 
+// durationField is the JSON field of the limit a procedure publishes for ch
+// alone: "directDuration", "onlineDuration" or "postalDuration".
+func durationField(ch Channel) string { return channelNames[ch].text + "Duration" }
+
+// ownText writes a channel's own limit, or nothing when it has none.
+func ownText(d sla.Duration) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
 // join appends a sub-path to a path: "steps[1]" and "name" give
 // "steps[1].name".
 func join(path, sub string) string {
@@ -574,9 +597,7 @@ func toJSON(p Procedure) procedureJSON {
 		OnTheSpot:  p.OnTheSpot,
 		LegalBasis: p.LegalBasis,
 	}
-	if !p.OnlineDuration.IsZero() {
-		j.OnlineDuration = p.OnlineDuration.String()
-	}
+	j.DirectDuration, j.OnlineDuration, j.PostalDuration = ownText(p.DirectDuration), ownText(p.OnlineDuration), ownText(p.PostalDuration)
 	if p.Supplement != PauseClock {
 		j.Supplement = text(p.Supplement)
 	}

@@ -62,7 +62,9 @@ func TestRoundTripOfEveryField(t *testing.T) {
 	p := birth()
 	p.Field.Code = "G15"
 	p.Duration = sla.WorkingDays(20)
+	p.DirectDuration = sla.WorkingDays(15)
 	p.OnlineDuration = sla.WorkingDays(17)
+	p.PostalDuration = sla.WorkingDays(30)
 	p.Supplement = procedure.RestartClock
 	p.OnlineLevel = procedure.Full
 	p.Fees = []procedure.Fee{
@@ -75,7 +77,8 @@ func TestRoundTripOfEveryField(t *testing.T) {
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, cat.WriteJSON(&buf))
-	for _, want := range []string{`"duration": "20 ngày làm việc"`, `"onlineDuration": "17 ngày làm việc"`,
+	for _, want := range []string{`"duration": "20 ngày làm việc"`, `"directDuration": "15 ngày làm việc"`,
+		`"onlineDuration": "17 ngày làm việc"`, `"postalDuration": "30 ngày làm việc"`,
 		`"supplement": "restart"`, `"onlineLevel": "full"`, `"collected": "return"`, `"channel": "direct"`,
 		`"channels": [`, `"postal"`, `"effectiveTo": "2030-12-31"`, `"level": "commune"`} {
 		assert.Contains(t, buf.String(), want)
@@ -96,6 +99,40 @@ func TestLoadAcceptsPublishedSpellings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sla.WorkingDays(3), p.Duration)
 	assert.Equal(t, "03 ngày làm việc", p.Duration.String())
+}
+
+// Each channel may have its own limit; files written before there was one
+// for every channel, with onlineDuration alone, load as they did.
+func TestLoadChannelLimits(t *testing.T) {
+	t.Parallel()
+	const land = `"code": "1.012753", "name": "Đăng ký đất đai lần đầu đối với tổ chức", "field": {"name": "Đất đai"},
+		"level": "commune", "channels": ["direct", "online", "postal"], "onlineLevel": "partial", "duration": "20 ngày làm việc"`
+	tests := []struct {
+		name   string
+		limits string
+		want   map[procedure.Channel]sla.Duration
+	}{
+		{"a general limit only", ``, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.WorkingDays(20), procedure.Online: sla.WorkingDays(20), procedure.Postal: sla.WorkingDays(20)}},
+		{"an older file's online limit", `, "onlineDuration": "17 ngày làm việc"`, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.WorkingDays(20), procedure.Online: sla.WorkingDays(17), procedure.Postal: sla.WorkingDays(20)}},
+		{"online and postal limits", `, "onlineDuration": "17 ngày làm việc", "postalDuration": "30 ngay lam viec"`, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.WorkingDays(20), procedure.Online: sla.WorkingDays(17), procedure.Postal: sla.WorkingDays(30)}},
+		{"a limit for every channel", `, "directDuration": "15 ngày", "onlineDuration": "20 ngày", "postalDuration": "25 ngày"`, map[procedure.Channel]sla.Duration{
+			procedure.Direct: sla.CalendarDays(15), procedure.Online: sla.CalendarDays(20), procedure.Postal: sla.CalendarDays(25)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat, err := procedure.Load(strings.NewReader(`{"procedures": [{` + land + tt.limits + `}]}`))
+			require.NoError(t, err)
+			p, err := cat.Lookup("1.012753", time.Now())
+			require.NoError(t, err)
+			for ch, want := range tt.want {
+				assert.Equal(t, want, p.DurationFor(ch), "%s", ch)
+			}
+		})
+	}
 }
 
 func TestLoadNormalizesToNFC(t *testing.T) {
@@ -136,6 +173,12 @@ var loadTests = []struct {
 		0, "1.001193", "duration", "not a published time limit"},
 	{"missing duration", `{"procedures": [{` + strings.Replace(base, `"duration": "trong ngày",`, ``, 1) + `}]}`,
 		0, "1.001193", "duration", "missing"},
+	{"unknown postal duration text", `{"procedures": [{` + base + `, "postalDuration": "30 ngày lịch"}]}`,
+		0, "1.001193", "postalDuration", "the postal processing time is not a published time limit"},
+	{"direct duration of zero", `{"procedures": [{` + base + `, "directDuration": "0 ngày"}]}`,
+		0, "1.001193", "directDuration", "the direct processing time is not a published time limit"},
+	{"online duration without the online channel", `{"procedures": [{` + base + `, "onlineDuration": "01 giờ làm việc"}]}`,
+		0, "1.001193", "onlineDuration", "does not allow the online channel"},
 	{"unknown step duration", `{"procedures": [{` + base + `, "steps": [{"name": "Tiếp nhận", "duration": "nửa ngày"}]}]}`,
 		0, "1.001193", "steps[0].duration", "not a published time limit"},
 	{"unknown channel", `{"procedures": [{` + strings.Replace(base, `"postal"]`, `"email"]`, 1) + `}]}`,
@@ -208,7 +251,7 @@ func TestLoadReadError(t *testing.T) {
 	assert.NotErrorIs(t, err, procedure.ErrInvalid, "a read error is not a bad catalogue")
 }
 
-// The shipped catalogue has what the issue asks of it.
+// The shipped catalogue shows every feature of the model at least once.
 func TestShippedCatalogue(t *testing.T) {
 	t.Parallel()
 	cat := procedure.Sample()
@@ -238,6 +281,104 @@ func TestShippedCatalogue(t *testing.T) {
 	assert.NotEmpty(t, cat.Sources())
 	for _, s := range cat.Sources() {
 		assert.NotEmpty(t, s.Title)
+	}
+}
+
+// The package documentation and the README describe the shipped catalogue
+// as 22 versions of 20 procedures.
+func TestShippedCatalogueSize(t *testing.T) {
+	t.Parallel()
+	cat := procedure.Sample()
+	codes := map[string]bool{}
+	for p := range cat.All() {
+		codes[p.Code] = true
+	}
+	assert.Equal(t, 22, cat.Len(), "versions")
+	assert.Len(t, codes, 20, "procedures")
+}
+
+// publishedTests are the limits and fees the national portal publishes per
+// channel, as the sources of testdata/catalog.json record them.
+var publishedTests = []struct {
+	code  string
+	ch    procedure.Channel
+	limit sla.Duration
+	fees  int64 // what a dossier filed through ch pays, in VND
+}{
+	{"1.001612", procedure.Direct, sla.WorkingDays(3), 50_000},
+	{"1.001612", procedure.Online, sla.WorkingDays(3), 150_000},
+	{"1.001612", procedure.Postal, sla.WorkingDays(3), 150_000},
+	{"1.012753", procedure.Direct, sla.WorkingDays(20), 0},
+	{"1.012753", procedure.Online, sla.WorkingDays(17), 0},
+	{"1.012753", procedure.Postal, sla.WorkingDays(30), 0},
+	{"1.013978", procedure.Direct, sla.WorkingDays(27), 0},
+	{"1.013978", procedure.Online, sla.WorkingDays(17), 0},
+	{"1.013978", procedure.Postal, sla.WorkingDays(20), 0},
+	{"1.013225", procedure.Direct, sla.CalendarDays(15), 0},
+	{"1.013225", procedure.Online, sla.CalendarDays(20), 0},
+	{"1.013225", procedure.Postal, sla.CalendarDays(20), 0},
+	{"1.004222", procedure.Direct, sla.WorkingDays(7), 20_000},
+	{"1.004222", procedure.Online, sla.WorkingDays(7), 10_000},
+	{"2.001610", procedure.Direct, sla.WorkingDays(3), 100_000},
+	{"2.001610", procedure.Online, sla.WorkingDays(3), 100_000},
+	{"2.001610", procedure.Postal, sla.WorkingDays(3), 100_000},
+}
+
+func TestShippedCataloguePerChannel(t *testing.T) {
+	t.Parallel()
+	cat := procedure.Sample()
+	at := time.Date(2026, 6, 10, 9, 0, 0, 0, sla.ICT)
+	for _, tt := range publishedTests {
+		t.Run(tt.code+" "+tt.ch.String(), func(t *testing.T) {
+			t.Parallel()
+			p, err := cat.Lookup(tt.code, at)
+			require.NoError(t, err)
+			require.True(t, p.Allows(tt.ch))
+			assert.Equal(t, tt.limit, p.DurationFor(tt.ch))
+			var fees int64
+			for _, f := range p.Fees {
+				if f.Channel == 0 || f.Channel == tt.ch {
+					fees += f.Amount
+				}
+			}
+			assert.Equal(t, tt.fees, fees)
+		})
+	}
+}
+
+// The shipped catalogue cites the documents in force that the portal cites.
+func TestShippedCatalogueLegalBasis(t *testing.T) {
+	t.Parallel()
+	cat := procedure.Sample()
+	at := time.Date(2026, 6, 10, 9, 0, 0, 0, sla.ICT)
+	const civil, resolution = "Nghị định số 18/2026/NĐ-CP", "Nghị quyết số 66.7/2025/NQ-CP"
+	tests := []struct {
+		code string
+		want []string
+	}{
+		{"1.000656", []string{civil, resolution}},
+		{"1.000894", []string{civil, resolution}},
+		{"1.001193", []string{civil, resolution}},
+		{"1.004873", []string{civil, resolution}},
+		{"1.004884", []string{civil, resolution}},
+		{"2.000635", []string{civil, resolution}},
+		{"2.000806", []string{civil, resolution}},
+		{"2.000884", []string{civil, resolution}},
+		{"1.004194", []string{resolution}},
+		{"1.004222", []string{"Nghị định số 58/2026/NĐ-CP", resolution, "Thông tư số 71/2025/TT-BTC"}},
+		{"1.013225", []string{"Nghị định số 14/2026/NĐ-CP"}},
+		{"1.013227", []string{"Nghị định số 14/2026/NĐ-CP"}},
+		{"1.001612", []string{"Luật số 76/2025/QH15"}},
+		{"2.001610", []string{resolution, "Thông tư số 68/2025/TT-BTC"}},
+		{"1.001776", []string{"Nghị định số 147/2025/NĐ-CP"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			t.Parallel()
+			p, err := cat.Lookup(tt.code, at)
+			require.NoError(t, err)
+			assert.Subset(t, p.LegalBasis, tt.want)
+		})
 	}
 }
 

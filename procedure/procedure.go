@@ -18,9 +18,9 @@ import (
 // A Procedure returned by a Catalog shares its slices with the catalogue:
 // treat them as read-only, and call Clone for a copy to change.
 type Procedure struct {
-	// Code is the national code, such as "1.001193", with an optional
-	// provincial suffix, such as "1.000948.H38" (DOMAIN.md §4). It is an
-	// opaque identifier, validated by shape only.
+	// Code is the code the national database of administrative procedures
+	// gives, such as "1.001193", with an optional provincial suffix, such as
+	// "1.000948.H38". It is an opaque identifier, validated by shape only.
 	Code string
 	// Name is the Vietnamese name, NFC with full diacritics, such as
 	// "Thủ tục đăng ký khai sinh".
@@ -33,19 +33,29 @@ type Procedure struct {
 	// "Ủy ban nhân dân cấp xã".
 	Agency string
 	// Duration is the published processing time (thời hạn giải quyết),
-	// counted from the receipt of a complete, valid dossier.
+	// counted from the receipt of a complete, valid dossier. It is the limit
+	// of every channel that publishes none of its own.
 	Duration sla.Duration
-	// OnlineDuration is a shorter processing time for dossiers filed online,
-	// where the procedure publishes one. The zero Duration means the same as
-	// Duration; DurationFor applies the rule.
+	// DirectDuration is the processing time of a dossier filed at the
+	// counter, where the procedure publishes one for that channel. The
+	// national portal publishes a limit per channel, and one channel's may be
+	// shorter or longer than another's. The zero Duration means Duration
+	// applies; [Procedure.DurationFor] applies the rule.
+	DirectDuration sla.Duration
+	// OnlineDuration is the processing time of a dossier filed online, where
+	// the procedure publishes one; the zero Duration means Duration applies.
 	OnlineDuration sla.Duration
+	// PostalDuration is the processing time of a dossier filed by post, where
+	// the procedure publishes one; the zero Duration means Duration applies.
+	PostalDuration sla.Duration
 	// Supplement says what a supplement request does to the clock. The zero
 	// value, PauseClock, is what the law prescribes.
 	Supplement SupplementRegime
 	// Channels are the ways a dossier may be filed and its result returned
 	// (cách thức thực hiện), in the national portal's codes. The submission
 	// and return channels of a dossier are chosen separately, each from this
-	// list (DOMAIN.md §4).
+	// list: Decision 45/2016/QĐ-TTg lets a citizen file at the counter and
+	// receive the result by post, or the other way round.
 	Channels []Channel
 	// OnlineLevel is the level of the online public service under Decree
 	// 42/2022/NĐ-CP.
@@ -58,7 +68,8 @@ type Procedure struct {
 	// Documents are the papers a dossier is made of (thành phần hồ sơ).
 	Documents []Document
 	// Steps are the internal steps of processing, each with its share of the
-	// time: the rows of the handover control slip (form 05).
+	// time: the rows of the handover control slip (form 06 of Thông tư
+	// 03/2025/TT-VPCP, form 05 of Thông tư 01/2018/TT-VPCP).
 	Steps []Step
 	// LegalBasis lists the legal documents the procedure rests on (căn cứ
 	// pháp lý), such as "Luật Hộ tịch số 60/2014/QH13".
@@ -90,7 +101,9 @@ type Fee struct {
 	Collected Collection
 	// Channel restricts the fee to dossiers filed through one channel, for
 	// fees that differ online and at the counter. The zero Channel means the
-	// fee applies whatever the channel.
+	// fee applies whatever the channel. A fee that two channels share and a
+	// third does not is listed once for each of the two: 1.001612 charges
+	// 50.000 đồng at the counter and 150.000 đồng online and by post.
 	Channel Channel
 	// Note is the published detail in Vietnamese, such as "đồng/trang; từ
 	// trang thứ 3 trở lên 1.000 đồng/trang". It may be empty.
@@ -139,13 +152,27 @@ type Source struct {
 func (p Procedure) Allows(ch Channel) bool { return slices.Contains(p.Channels, ch) }
 
 // DurationFor returns the processing time of a dossier filed through ch:
-// OnlineDuration for an online dossier when the procedure publishes one,
-// and Duration otherwise.
+// the channel's own limit (DirectDuration, OnlineDuration or
+// PostalDuration) when the procedure publishes one, and Duration otherwise.
 func (p Procedure) DurationFor(ch Channel) sla.Duration {
-	if ch == Online && !p.OnlineDuration.IsZero() {
-		return p.OnlineDuration
+	if d := p.ownDuration(ch); !d.IsZero() {
+		return d
 	}
 	return p.Duration
+}
+
+// ownDuration returns the limit p publishes for ch alone; the zero Duration
+// if it publishes none.
+func (p Procedure) ownDuration(ch Channel) sla.Duration {
+	switch ch {
+	case Direct:
+		return p.DirectDuration
+	case Online:
+		return p.OnlineDuration
+	case Postal:
+		return p.PostalDuration
+	}
+	return sla.Duration{}
 }
 
 // InForce reports whether this version is in force on the civil date (ICT)
@@ -182,7 +209,8 @@ func dayOf(t time.Time) int64 {
 func dayNumber(d sla.Date) int64 { return int64(civil.Days(d.Year, int(d.Month), d.Day)) }
 
 // A Channel is a way to file a dossier or receive its result, numbered as
-// the national portal numbers them (DOMAIN.md §4).
+// the national portal numbers them in the dossier records that one-stop
+// systems send it (KenhThucHien).
 type Channel uint8
 
 const (
@@ -318,7 +346,9 @@ func (o OnlineLevel) String() string {
 }
 
 // Legacy returns the level 1–4 of Decree 43/2011/NĐ-CP that old reports
-// use: Full is 4 and Partial is 3 (DOMAIN.md §4). NotOnline is 2: level 2
+// use: Full is 4 (every step online, the result returned online or by post)
+// and Partial is 3 (filed online, the fee paid and the result collected in
+// person), the levels Decree 42/2022/NĐ-CP replaced. NotOnline is 2: level 2
 // meant that the information and the forms are online, and every procedure
 // published in the national database has both, so level 1 (information
 // only) no longer describes a catalogued procedure.
@@ -352,14 +382,15 @@ func (o *OnlineLevel) UnmarshalText(b []byte) error {
 }
 
 // A SupplementRegime says what happens to the clock when the applicant is
-// asked to supplement a dossier (form 02).
+// asked to supplement a dossier (form 02 of Thông tư 03/2025/TT-VPCP).
 type SupplementRegime uint8
 
 const (
 	// PauseClock stops the clock while the applicant supplements the
 	// dossier and pushes the due date back by the working time paused: the
-	// time the applicant takes is not processing time (DOMAIN.md §4). It is
-	// the zero value and the default.
+	// time the applicant takes is not the agency's processing time under the
+	// one-stop rules (Decree 61/2018/NĐ-CP; Decree 118/2025/NĐ-CP from
+	// 2025-07-01). It is the zero value and the default.
 	PauseClock SupplementRegime = iota
 	// RestartClock counts the full processing time again from the receipt
 	// of the supplement, as some systems in service do. It is an opt-in.

@@ -126,19 +126,45 @@ func TestLegacy(t *testing.T) {
 	}
 }
 
-func TestAllowsAndDurationFor(t *testing.T) {
+func TestAllows(t *testing.T) {
 	t.Parallel()
 	p := birth()
 	p.Channels = []procedure.Channel{procedure.Direct, procedure.Online}
 	assert.True(t, p.Allows(procedure.Direct))
 	assert.False(t, p.Allows(procedure.Postal), "postal only where the procedure lists it")
+}
 
-	p.Duration = sla.WorkingDays(20)
-	assert.Equal(t, sla.WorkingDays(20), p.DurationFor(procedure.Online), "no online time published")
-	p.OnlineDuration = sla.WorkingDays(17)
-	assert.Equal(t, sla.WorkingDays(17), p.DurationFor(procedure.Online))
-	assert.Equal(t, sla.WorkingDays(20), p.DurationFor(procedure.Direct))
-	assert.Equal(t, sla.WorkingDays(20), p.DurationFor(procedure.Postal))
+func TestDurationFor(t *testing.T) {
+	t.Parallel()
+	// 1.012753 and 1.013225 as the national portal publishes them.
+	land := birth()
+	land.Duration = sla.WorkingDays(20)
+	land.OnlineDuration = sla.WorkingDays(17)
+	land.PostalDuration = sla.WorkingDays(30)
+	building := birth()
+	building.Duration = sla.CalendarDays(20)
+	building.DirectDuration = sla.CalendarDays(15)
+	tests := []struct {
+		name string
+		p    procedure.Procedure
+		ch   procedure.Channel
+		want sla.Duration
+	}{
+		{"no limit of its own", birth(), procedure.Online, sla.SameDay(15 * time.Hour)},
+		{"a shorter online limit", land, procedure.Online, sla.WorkingDays(17)},
+		{"a longer postal limit", land, procedure.Postal, sla.WorkingDays(30)},
+		{"direct falls back to the general limit", land, procedure.Direct, sla.WorkingDays(20)},
+		{"a shorter direct limit", building, procedure.Direct, sla.CalendarDays(15)},
+		{"online falls back to the general limit", building, procedure.Online, sla.CalendarDays(20)},
+		{"postal falls back to the general limit", building, procedure.Postal, sla.CalendarDays(20)},
+		{"an unknown channel gets the general limit", land, procedure.Channel(9), sla.WorkingDays(20)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, tt.p.DurationFor(tt.ch))
+		})
+	}
 }
 
 func TestInForce(t *testing.T) {

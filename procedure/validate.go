@@ -70,9 +70,10 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 // Unwrap returns the underlying cause.
 func (e *ValidationError) Unwrap() error { return e.Err }
 
-// codeShape is a national code (one digit, a dot, six digits; DOMAIN.md §4)
-// with an optional provincial suffix that starts with a letter, such as
-// ".H38" (the province part of an agency e-ID).
+// codeShape is a national code (one digit, a dot, six digits, like the codes
+// in testdata/catalog.json) with an optional provincial suffix that starts
+// with a letter, such as ".H38" (the province part of an agency e-ID, as in
+// 000.00.01.H26).
 var codeShape = regexp.MustCompile(`^[1-9]\.[0-9]{6}(\.[A-Z][A-Z0-9]{1,5})?$`)
 
 // ValidCode reports whether code has the shape of a procedure code, such
@@ -80,8 +81,9 @@ var codeShape = regexp.MustCompile(`^[1-9]\.[0-9]{6}(\.[A-Z][A-Z0-9]{1,5})?$`)
 func ValidCode(code string) bool { return codeShape.MatchString(code) }
 
 // nominalDay is the working day that step and limit comparisons assume: the
-// 8 working hours of the state sector (DOMAIN.md §3). A calendar with
-// another day length does not change which steps fit, only their due times.
+// 8 working hours a day of the state sector, the most the Labor Code 2019
+// (Art. 105) allows as normal working time. A calendar with another day
+// length does not change which steps fit, only their due times.
 const nominalDay = 8 * time.Hour
 
 // Validate reports every rule p breaks, as *ValidationError values joined
@@ -92,16 +94,19 @@ const nominalDay = 8 * time.Hour
 //   - the name is set, has no surrounding spaces, is NFC and has Vietnamese
 //     diacritics (an all-ASCII name has lost them); the other texts are NFC;
 //   - the field has a name; the level is valid;
-//   - the processing time is set and valid, and the online one, if set, is
-//     valid, needs the online channel, and is not longer;
+//   - the processing time is set and valid, and so is each channel's own
+//     limit that is set (DirectDuration, OnlineDuration, PostalDuration),
+//     which must be for a channel the procedure allows;
 //   - there is at least one channel, each valid and listed once;
 //   - an online level other than NotOnline needs the online channel, and the
 //     online channel needs an online level (Decree 42/2022/NĐ-CP: accepting
 //     dossiers online is at least a partial online service);
-//   - a procedure done on the spot has a limit of at most one working day;
+//   - a procedure done on the spot has a limit at the counter of at most
+//     one working day;
 //   - fees have a name and are not negative; documents have a name and no
 //     negative counts; steps have a name and a time in working days or hours;
-//   - the steps' allocated time fits in the processing time (see below);
+//   - the steps' allocated time fits in the limit of every channel the
+//     procedure allows, since the same steps serve them all (see below);
 //   - the effective dates are real dates, and EffectiveTo is not before
 //     EffectiveFrom.
 //
@@ -160,15 +165,16 @@ func (p Procedure) validate(checkNFC bool) error {
 	if err := p.Duration.Validate(); err != nil {
 		bad("duration", "the processing time is "+reasonOf(err), err)
 	}
-	if !p.OnlineDuration.IsZero() {
-		if err := p.OnlineDuration.Validate(); err != nil {
-			bad("onlineDuration", "the online processing time is "+reasonOf(err), err)
-		} else if !p.Allows(Online) {
-			bad("onlineDuration", "an online processing time needs the online channel", nil)
-		} else if on, ok := capacity(p.OnlineDuration); ok {
-			if total, ok := capacity(p.Duration); ok && sameKind(p.OnlineDuration, p.Duration) && on > total {
-				bad("onlineDuration", fmt.Sprintf("%s is longer than the processing time %s", p.OnlineDuration, p.Duration), nil)
-			}
+	for ch := Direct; ch <= Postal; ch++ {
+		d := p.ownDuration(ch)
+		if d.IsZero() {
+			continue
+		}
+		name := channelNames[ch].text
+		if err := d.Validate(); err != nil {
+			bad(durationField(ch), "the "+name+" processing time is "+reasonOf(err), err)
+		} else if !p.Allows(ch) {
+			bad(durationField(ch), "the procedure does not allow the "+name+" channel", nil)
 		}
 	}
 	if !p.Supplement.Valid() {
@@ -197,8 +203,11 @@ func (p Procedure) validate(checkNFC bool) error {
 		bad("onlineLevel", "the online channel is allowed, so the online service is partial or full", nil)
 	}
 	if p.OnTheSpot {
-		if c, ok := capacity(p.Duration); ok && c > nominalDay {
-			bad("onTheSpot", fmt.Sprintf("a procedure done on the spot cannot take %s", p.Duration), nil)
+		// "4 tại chỗ" is done at the counter, so the direct limit is the one
+		// that must fit in the day.
+		d := p.DurationFor(Direct)
+		if c, ok := capacity(d); ok && c > nominalDay {
+			bad("onTheSpot", fmt.Sprintf("a procedure done on the spot cannot take %s", d), nil)
 		}
 	}
 
@@ -256,8 +265,18 @@ func (p Procedure) validate(checkNFC bool) error {
 		}
 		allocated = satAdd(allocated, n)
 	}
-	if total, ok := capacity(p.Duration); ok && stepsOK && allocated > total {
-		bad("steps", fmt.Sprintf("the steps take %s of working time, more than the processing time %s allows", workingText(allocated), p.Duration), nil)
+	// The same steps serve every channel: the first limit too short for
+	// them is reported.
+	for _, ch := range p.Channels {
+		d := p.DurationFor(ch)
+		if total, ok := capacity(d); ok && stepsOK && allocated > total {
+			limit := "the processing time"
+			if !p.ownDuration(ch).IsZero() {
+				limit = "the " + channelNames[ch].text + " processing time"
+			}
+			bad("steps", fmt.Sprintf("the steps take %s of working time, more than %s %s allows", workingText(allocated), limit, d), nil)
+			break
+		}
 	}
 	for i, l := range p.LegalBasis {
 		at := fmt.Sprintf("legalBasis[%d]", i)
@@ -312,14 +331,6 @@ func satAdd(a, b time.Duration) time.Duration {
 		return math.MaxInt64
 	}
 	return a + b
-}
-
-// sameKind reports whether a and b are both counted in working time or both
-// on the calendar, so that comparing their capacities means something.
-func sameKind(a, b sla.Duration) bool {
-	_, wa := a.Nominal(nominalDay)
-	_, wb := b.Nominal(nominalDay)
-	return wa == wb
 }
 
 // workingText writes an amount of working time in days and hours, such as

@@ -34,11 +34,20 @@ var validateTests = []struct {
 		p.Channels = []procedure.Channel{procedure.Direct}
 		p.OnlineLevel = procedure.NotOnline
 		p.OnlineDuration = sla.WorkingHours(4)
-	}, "onlineDuration", "needs the online channel"},
-	{"online time longer", func(p *procedure.Procedure) {
+	}, "onlineDuration", "does not allow the online channel"},
+	{"postal time without the channel", func(p *procedure.Procedure) {
+		p.Channels = []procedure.Channel{procedure.Direct, procedure.Online}
+		p.PostalDuration = sla.WorkingDays(30)
+	}, "postalDuration", "does not allow the postal channel"},
+	{"invalid direct time", func(p *procedure.Procedure) { p.DirectDuration = sla.WorkingDays(-1) }, "directDuration", "the direct processing time is"},
+	{"steps longer than the online time", func(p *procedure.Procedure) {
 		p.Duration = sla.WorkingDays(3)
-		p.OnlineDuration = sla.WorkingDays(5)
-	}, "onlineDuration", "longer"},
+		p.OnlineDuration = sla.WorkingHours(4)
+	}, "steps", "more than the online processing time 04 giờ làm việc allows"},
+	{"on the spot with a long direct time", func(p *procedure.Procedure) {
+		p.OnTheSpot = true
+		p.DirectDuration = sla.WorkingDays(2)
+	}, "onTheSpot", "cannot take 02 ngày làm việc"},
 	{"no channel", func(p *procedure.Procedure) { p.Channels = nil; p.OnlineLevel = procedure.NotOnline }, "channels", "at least one channel"},
 	{"unknown channel", func(p *procedure.Procedure) { p.Channels = append(p.Channels, 7) }, "channels[3]", "not a channel"},
 	{"channel twice", func(p *procedure.Procedure) { p.Channels = append(p.Channels, procedure.Direct) }, "channels[3]", "listed twice"},
@@ -125,6 +134,41 @@ func TestValidateFits(t *testing.T) {
 			for i, d := range tt.steps {
 				p.Steps = append(p.Steps, procedure.Step{Name: "Bước " + string(rune('1'+i)), Duration: d})
 			}
+			assert.NoError(t, p.Validate())
+		})
+	}
+}
+
+// The national portal publishes a limit per channel, and one channel's may
+// be shorter or longer than another's.
+func TestValidateAcceptsChannelLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(p *procedure.Procedure)
+	}{
+		{"1.012753: online shorter, postal longer", func(p *procedure.Procedure) {
+			p.Duration, p.OnlineDuration, p.PostalDuration = sla.WorkingDays(20), sla.WorkingDays(17), sla.WorkingDays(30)
+		}},
+		{"1.013225: direct shorter than online and postal", func(p *procedure.Procedure) {
+			p.Duration, p.DirectDuration = sla.CalendarDays(20), sla.CalendarDays(15)
+		}},
+		{"an online limit longer than the general one", func(p *procedure.Procedure) {
+			p.Duration, p.OnlineDuration = sla.CalendarDays(15), sla.CalendarDays(20)
+		}},
+		{"every channel with its own limit", func(p *procedure.Procedure) {
+			p.DirectDuration, p.OnlineDuration, p.PostalDuration = sla.WorkingDays(1), sla.WorkingDays(2), sla.WorkingDays(3)
+		}},
+		{"on the spot at the counter, longer by post", func(p *procedure.Procedure) {
+			p.OnTheSpot = true
+			p.PostalDuration = sla.WorkingDays(5)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := birth()
+			tt.change(&p)
 			assert.NoError(t, p.Validate())
 		})
 	}

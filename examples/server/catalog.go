@@ -27,7 +27,9 @@ type procedureView struct {
 	procedureItem
 	FieldCode       string         `json:"fieldCode,omitempty"`
 	Agency          string         `json:"agency,omitempty"`
+	DirectDuration  string         `json:"directDuration,omitempty"`
 	OnlineDuration  string         `json:"onlineDuration,omitempty"`
+	PostalDuration  string         `json:"postalDuration,omitempty"`
 	Supplement      string         `json:"supplementRegime"`
 	OnlineLevel     string         `json:"onlineLevel"`
 	OnlineLevelText string         `json:"onlineLevelText"`
@@ -87,8 +89,13 @@ func viewProcedure(p procedure.Procedure) procedureView {
 		OnTheSpot: p.OnTheSpot, Fees: []feeView{}, Documents: []documentView{}, Steps: []stepView{},
 		LegalBasis: append([]string{}, p.LegalBasis...),
 	}
-	if !p.OnlineDuration.IsZero() {
-		v.OnlineDuration = p.OnlineDuration.String()
+	for _, own := range []struct {
+		d  sla.Duration
+		to *string
+	}{{p.DirectDuration, &v.DirectDuration}, {p.OnlineDuration, &v.OnlineDuration}, {p.PostalDuration, &v.PostalDuration}} {
+		if !own.d.IsZero() {
+			*own.to = own.d.String()
+		}
 	}
 	for _, f := range p.Fees {
 		fv := feeView{Name: f.Name, Amount: f.Amount, Collected: text(f.Collected), Note: f.Note}
