@@ -88,7 +88,9 @@
 //
 // Errors are application/problem+json (RFC 9457) with type, title, status,
 // detail (in Vietnamese), instance and requestId: 400 for malformed JSON,
-// unknown fields, invalid values or a bad code; 401 for a missing or wrong
+// unknown fields, invalid values, a bad code, or a query parameter that the
+// route does not take, that is given twice or that does not parse (a «;»
+// does not separate parameters); 401 for a missing or wrong
 // token; 403 for a form posted from another site; 404; 405; 409 for an
 // action the lifecycle forbids, a dossier changed by someone else in the
 // meantime, a rating before the result is ready or a second rating; 413 for

@@ -120,25 +120,52 @@ func newServer(cfg config) (*server, error) {
 	return s, nil
 }
 
+// Who may use a route, and how it answers a mistake.
+type access uint8
+
+const (
+	public      access = iota // anyone; problems as application/problem+json
+	officerOnly               // the officers' token first, then as public
+	citizenPage               // anyone; mistakes shown on the lookup page
+)
+
+// routes declares every route with the query parameters it takes; takes
+// refuses any other.
 func (s *server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", s.health)
-	m.HandleFunc("GET /api/v1/procedures", s.searchProcedures)
-	m.HandleFunc("GET /api/v1/procedures/{code}", s.getProcedure)
-	m.HandleFunc("GET /api/v1/due", s.due)
-	m.Handle("POST /api/v1/dossiers", s.officer(s.receive))
-	m.Handle("GET /api/v1/dossiers", s.officer(s.list))
-	m.Handle("GET /api/v1/dossiers/{code}", s.officer(s.getDossier))
-	m.Handle("POST /api/v1/dossiers/{code}/{action}", s.officer(s.act))
-	m.HandleFunc("GET /api/v1/public/dossiers/{code}", s.lookup)
-	m.HandleFunc("POST /api/v1/public/dossiers/{code}/rating", s.rate)
-	m.Handle("GET /api/v1/reports/summary", s.officer(s.summary))
-	m.Handle("GET /dossiers/{code}/receipt", s.officer(s.receipt))
-	m.HandleFunc("GET /tra-cuu", s.lookupPage)
-	m.HandleFunc("POST /tra-cuu", s.ratePage)
-	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/tra-cuu", http.StatusSeeOther)
-	})
+	for _, rt := range []struct {
+		pattern string
+		access  access
+		handler http.HandlerFunc
+		query   []string
+	}{
+		{"GET /healthz", public, s.health, nil},
+		{"GET /api/v1/procedures", public, s.searchProcedures, []string{"q"}},
+		{"GET /api/v1/procedures/{code}", public, s.getProcedure, []string{"at"}},
+		{"GET /api/v1/due", public, s.due, []string{"received", "duration"}},
+		{"POST /api/v1/dossiers", officerOnly, s.receive, nil},
+		{"GET /api/v1/dossiers", officerOnly, s.list, []string{"from", "to", "status", "procedure", "channel", "limit", "cursor"}},
+		{"GET /api/v1/dossiers/{code}", officerOnly, s.getDossier, nil},
+		{"POST /api/v1/dossiers/{code}/{action}", officerOnly, s.act, nil},
+		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, nil},
+		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, nil},
+		{"GET /api/v1/reports/summary", officerOnly, s.summary, []string{"from", "to", "format"}},
+		{"GET /dossiers/{code}/receipt", officerOnly, s.receipt, nil},
+		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "da-danh-gia"}},
+		{"POST /tra-cuu", citizenPage, s.ratePage, nil},
+		{"GET /{$}", public, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/tra-cuu", http.StatusSeeOther)
+		}, nil},
+	} {
+		refuse := writeProblem
+		if rt.access == citizenPage {
+			refuse = func(w http.ResponseWriter, r *http.Request, p *problem) { s.failPage(w, r, "", p.Status, p.Detail) }
+		}
+		h := takes(rt.handler, refuse, rt.query...)
+		if rt.access == officerOnly {
+			h = s.officer(h)
+		}
+		s.mux.Handle(rt.pattern, h)
+	}
 }
 
 // ServeHTTP gives every request an ID and a logger, logs it when it is done,
@@ -291,8 +318,8 @@ func logger(ctx context.Context) *slog.Logger {
 // token is compared as a SHA-256 digest in constant time, so neither its
 // length nor its content leaks through timing; a missing or wrong token gets
 // the same 401.
-func (s *server) officer(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (s *server) officer(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := bearer(r.Header.Get("Authorization"))
 		sum := sha256.Sum256([]byte(tok))
 		if subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 || !ok {
@@ -301,7 +328,7 @@ func (s *server) officer(h http.HandlerFunc) http.Handler {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		h(w, r)
-	})
+	}
 }
 
 // bearer takes the token out of an Authorization header "Bearer <token>".
