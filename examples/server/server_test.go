@@ -541,3 +541,57 @@ func TestDSNPasswordNeverShown(t *testing.T) {
 		assert.NotContains(t, err.Error(), "hunter2", dsn)
 	}
 }
+
+// TestNoTimelinessWithoutResult: a dossier refused, withdrawn or stopped
+// ended without a result, so it is neither early, on time nor late; one
+// with a result, or still open, is judged.
+func TestNoTimelinessWithoutResult(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	tests := []struct {
+		name    string
+		actions []string
+		want    string // "" for no timeliness
+	}{
+		{"refused", []string{"refuse"}, ""},
+		{"withdrawn", []string{"withdraw"}, ""},
+		{"stopped", []string{"stop"}, ""},
+		{"withdrawn while in progress", []string{"transfer", "withdraw"}, ""},
+		{"open", nil, "in-time"},
+		{"resolved", []string{"resolve"}, "early"},
+		{"returned", []string{"resolve", "return"}, "early"},
+	}
+	body := map[string]map[string]string{
+		"refuse":   {"reason": "Hồ sơ không thuộc thẩm quyền"},
+		"withdraw": {"reason": "Người nộp xin rút hồ sơ"},
+		"stop":     {"reason": "Người nộp đã qua đời"},
+		"transfer": {"to": "Phòng Kinh tế"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code := d.receive(anIntake("Hoàng Văn Nam"))
+			var last reply
+			for _, a := range tt.actions {
+				var b any
+				if m, ok := body[a]; ok {
+					b = m
+				}
+				last = d.officer("POST", "/api/v1/dossiers/"+code+"/"+a, b)
+				require.Equal(t, http.StatusOK, last.status, "%s: %s", a, last.body)
+			}
+			views := []map[string]any{d.officer("GET", "/api/v1/dossiers/"+code, nil).json(t)}
+			if last.body != nil {
+				views = append(views, last.json(t))
+			}
+			for _, got := range views {
+				if tt.want == "" {
+					assert.NotContains(t, got, "timeliness")
+					assert.NotContains(t, got, "timelinessText")
+				} else {
+					assert.Equal(t, tt.want, got["timeliness"])
+				}
+			}
+		})
+	}
+}
