@@ -61,8 +61,9 @@
 //
 // and an action takes {"actor", "reason", "to", "due"} as it needs: transfer
 // wants "to"; request-supplement, refuse and stop want "reason"; reschedule
-// wants "reason" and "due"; withdraw and request-payment take an optional
-// "reason"; the others take no field but "actor", and no body at all will do.
+// wants "reason" and "due", a time in working hours after the current
+// appointment; withdraw and request-payment take an optional "reason"; the
+// others take no field but "actor", and no body at all will do.
 // A field an action does not take is an error. Without "actor", the event is
 // recorded as the desk's ("Cán bộ một cửa").
 //

@@ -595,3 +595,50 @@ func TestNoTimelinessWithoutResult(t *testing.T) {
 		})
 	}
 }
+
+// TestRescheduleInWorkingTime: a new appointment falls in the desk's hours
+// on Vietnam's calendar; otherwise the 400 says when the next working time
+// starts. The dossiers are received on Monday 06/10/2025, due 09/10.
+func TestRescheduleInWorkingTime(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	tests := []struct {
+		name, due string
+		next      string // "" when the appointment is taken
+	}{
+		{"Saturday", "2025-10-11 09:00", "07:30 ngày 13/10/2025"},
+		{"night", "2025-10-14 03:00", "07:30 ngày 14/10/2025"},
+		{"lunch", "2025-10-14 12:00", "13:00 ngày 14/10/2025"},
+		{"a second after the morning", "2025-10-14T11:30:01+07:00", "13:00 ngày 14/10/2025"},
+		{"evening", "2025-10-14 17:01", "07:30 ngày 15/10/2025"},
+		{"Tết", "2026-02-17 10:00", "07:30 ngày 23/02/2026"},
+		{"in the afternoon", "2025-10-14 14:00", ""},
+		{"start of the day", "2025-10-14 07:30", ""},
+		{"end of the day", "2025-10-17 17:00", ""},
+		{"make-up Saturday", "2026-01-10 09:00", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code := d.receive(anIntake("Vũ Thị Lan"))
+			r := d.officer("POST", "/api/v1/dossiers/"+code+"/reschedule", map[string]string{"reason": "Cần xác minh thêm", "due": tt.due})
+			if tt.next == "" {
+				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+				return
+			}
+			p := requireProblem(t, r, http.StatusBadRequest)
+			assert.Equal(t, "Ngày hẹn mới (due) phải trong giờ làm việc; thời điểm làm việc gần nhất là "+tt.next+".", p["detail"])
+			assert.Len(t, d.officer("GET", "/api/v1/dossiers/"+code, nil).json(t)["events"], 1, "nothing recorded")
+		})
+	}
+}
+
+func TestNextWorkingTime(t *testing.T) {
+	t.Parallel()
+	cal := sla.Default()
+	_, ok := nextWorkingTime(cal, time.Date(2199, 12, 31, 18, 0, 0, 0, sla.ICT))
+	assert.False(t, ok, "no working time after the calendar's last year")
+	next, ok := nextWorkingTime(cal, time.Date(2025, 1, 24, 17, 0, 0, 1, sla.ICT))
+	require.True(t, ok)
+	assert.Equal(t, time.Date(2025, 2, 3, 7, 30, 0, 0, sla.ICT), next, "after Tết 2025")
+}
