@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/sqlstore"
@@ -151,7 +152,14 @@ var maskTests = []struct {
 	{"one word", "Hùng", "H."},
 	{"extra spaces", "  Lê   văn   Đức ", "Lê V. Đ."},
 	{"lower case initial", "phạm ánh", "phạm Á."},
-	{"decomposed", "Nguye\u0302\u0303n E\u0302\u0301", "Nguye\u0302\u0303n E\u0302\u0301."},
+	{"decomposed", "Nguye\u0302\u0303n E\u0302\u0301", "Nguyễn Ế."},
+	{"decomposed family name", "Tra\u0302\u0300n Thi\u0323 Ma\u0302y", "Trần T. M."},
+	{"zero width spaces", "Nguyễn\u200bVăn\u200bAn Sơn", "Nguyễn V. A. S."},
+	{"word joiner", "Nguyễn\u2060Văn An", "Nguyễn V. A."},
+	{"right-to-left override", "\u202eNguyễn\u202eVăn An", "Nguyễn V. A."},
+	{"soft hyphen and byte order mark", "\ufeffNguyễn\u00adVăn", "Nguyễn V."},
+	{"control characters", "Nguyễn\x00Văn\x1bAn", "Nguyễn V. A."},
+	{"marks piled up", "Lê A\u0301\u0301\u0301\u0301", "Lê Á\u0301\u0301."},
 	{"empty", "   ", ""},
 	{"punctuation", `Lý "<b>Thị</b>" & Nở`, "Lý B. N."},
 	{"hyphen first", "-an", "A."},
@@ -161,6 +169,7 @@ func TestMaskName(t *testing.T) {
 	t.Parallel()
 	for _, tt := range maskTests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			assert.Equal(t, tt.want, maskName(tt.in))
 		})
 	}
@@ -641,4 +650,57 @@ func TestNextWorkingTime(t *testing.T) {
 	next, ok := nextWorkingTime(cal, time.Date(2025, 1, 24, 17, 0, 0, 1, sla.ICT))
 	require.True(t, ok)
 	assert.Equal(t, time.Date(2025, 2, 3, 7, 30, 0, 0, sla.ICT), next, "after Tết 2025")
+}
+
+// TestNamesWithoutFormatCharacters: a name holding an invisible format
+// character (Unicode category Cf) is refused with a 400 that names the
+// field; free text such as an address may hold one.
+func TestNamesWithoutFormatCharacters(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Nguyễn Văn An"))
+	intake := func(field, value string) map[string]any {
+		in := anIntake("Nguyễn Văn An")
+		if f, ok := strings.CutPrefix(field, "applicant."); ok {
+			in["applicant"].(map[string]any)[f] = value
+		} else {
+			in[field] = value
+		}
+		return in
+	}
+	tests := []struct {
+		name, path, field string
+		body              any
+	}{
+		{"zero width space", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "Nguyễn\u200bVăn\u200bAn")},
+		{"word joiner", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "Nguyễn\u2060Văn An")},
+		{"right-to-left override", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "\u202eNguyễn Văn An")},
+		{"byte order mark", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "\ufeffNguyễn Văn An")},
+		{"organisation", "/api/v1/dossiers", "applicant.organisation", intake("applicant.organisation", "Công ty\u200b TNHH An Phát")},
+		{"receiving officer", "/api/v1/dossiers", "actor", intake("actor", "Trần\u200bThị Bình")},
+		{"acting officer", "/api/v1/dossiers/" + code + "/resolve", "actor", map[string]string{"actor": "Lê\u2060Văn Cường"}},
+		{"receiver", "/api/v1/dossiers/" + code + "/transfer", "to", map[string]string{"to": "Phòng\u202eKinh tế"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := requireProblem(t, d.officer("POST", tt.path, tt.body), http.StatusBadRequest)
+			assert.Contains(t, p["detail"], "«"+tt.field+"»")
+		})
+	}
+	d.receive(intake("applicant.address", "12 Hàng\u00adBạc, Hoàn Kiếm"))
+}
+
+// TestDecomposedNameMasked: a name sent in decomposed form (NFD) is masked
+// on its NFC form, in the API and on the page.
+func TestDecomposedNameMasked(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Nguye\u0302\u0303n Va\u0306n A\u0301nh"))
+	r := d.public("GET", "/api/v1/public/dossiers/"+code, nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Equal(t, "Nguyễn V. Á.", r.json(t)["applicant"])
+	page := d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code), nil)
+	assert.Contains(t, page.String(), "Nguyễn V. Á.")
+	assert.True(t, norm.NFC.IsNormalString(page.String()))
 }
