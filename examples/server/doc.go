@@ -22,7 +22,11 @@
 // MOTCUA_OFFICER_TOKEN is the officers' bearer token, at least 16
 // characters. Without it the server makes a random one and logs it once,
 // at start. Logs are JSON lines (log/slog) on standard error, one per
-// request with its ID, which the response carries in X-Request-ID.
+// request with its ID, which the response carries in X-Request-ID, the
+// client's address, the status and an outcome: ok; client_gone, a warning
+// logged with status 499, when the client closed the connection before its
+// answer was out; write_timeout, an error logged with status 503, when the
+// answer took longer than the 60 s the server gives it and was lost.
 //
 // On SIGINT or SIGTERM the server stops listening, lets the requests in
 // flight finish (for up to 30 s), and only then closes the store.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -43,6 +45,10 @@ type config struct {
 	Logger *slog.Logger
 	// Now tells the time; tests fix it. Defaults to time.Now.
 	Now func() time.Time
+	// WriteTimeout is the http.Server's: an answer still being made when it
+	// has passed cannot reach the client, and the request is logged so.
+	// Defaults to 0, no limit.
+	WriteTimeout time.Duration
 }
 
 // defaultAgencyName heads the receipt when no -agency-name is given.
@@ -67,6 +73,7 @@ type server struct {
 	routed     http.Handler // mux behind the cross-origin check
 	idPrefix   string
 	idSeq      atomic.Uint64
+	writeLimit time.Duration // the http.Server's WriteTimeout, or 0
 }
 
 func newServer(cfg config) (*server, error) {
@@ -110,7 +117,7 @@ func newServer(cfg config) (*server, error) {
 		catalog: cfg.Catalog, cal: cfg.Calendar, agency: cfg.Agency, agencyName: cfg.AgencyName,
 		token: sha256.Sum256([]byte(cfg.Token)), log: cfg.Logger, now: cfg.Now,
 		mux: http.NewServeMux(), pages: pg, origin: http.NewCrossOriginProtection(),
-		idPrefix: hex.EncodeToString(prefix[:]),
+		idPrefix: hex.EncodeToString(prefix[:]), writeLimit: cfg.WriteTimeout,
 	}
 	s.origin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, errCrossOrigin)
@@ -209,17 +216,32 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.routed.ServeHTTP(rw, r)
 }
 
+// statusClientClosed is logged for a request whose client went away before
+// its answer was out: "499 Client Closed Request", as nginx logs it.
+const statusClientClosed = 499
+
+// logRequest logs a request once it is done, with the status its client got
+// and its outcome: "ok"; "client_gone" (a warning) when the client closed
+// the connection first; "write_timeout" (an error, logged as 503) when the
+// write deadline passed, so that what the handler wrote, even a 200, never
+// reached the client.
 func (s *server) logRequest(log *slog.Logger, r *http.Request, rw *recorder, start time.Time) {
-	status := rw.status
-	if status == 0 {
-		status = http.StatusOK
+	elapsed := time.Since(start)
+	level, status, outcome := slog.LevelInfo, cmp.Or(rw.status, http.StatusOK), "ok"
+	switch {
+	case errors.Is(rw.err, os.ErrDeadlineExceeded), s.writeLimit > 0 && elapsed >= s.writeLimit:
+		level, status, outcome = slog.LevelError, http.StatusServiceUnavailable, "write_timeout"
+	case rw.err != nil, r.Context().Err() != nil:
+		level, status, outcome = slog.LevelWarn, statusClientClosed, "client_gone"
 	}
-	log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+	log.LogAttrs(r.Context(), level, "request",
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 		slog.Int("status", status),
+		slog.String("outcome", outcome),
 		slog.Int64("bytes", rw.bytes),
-		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Float64("ms", float64(elapsed.Microseconds())/1000),
+		slog.String("remote_addr", r.RemoteAddr),
 	)
 }
 
@@ -248,11 +270,13 @@ func (p *probeWriter) Header() http.Header         { return p.header }
 func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (p *probeWriter) WriteHeader(status int)      { p.status = status }
 
-// recorder notes the status and size of a response for the log.
+// recorder notes the status and size of a response for the log, and the
+// first write that failed.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	err    error
 }
 
 func (rw *recorder) WriteHeader(status int) {
@@ -268,6 +292,9 @@ func (rw *recorder) Write(b []byte) (int, error) {
 	}
 	n, err := rw.ResponseWriter.Write(b)
 	rw.bytes += int64(n)
+	if rw.err == nil {
+		rw.err = err
+	}
 	return n, err
 }
 
