@@ -127,7 +127,7 @@ func newServer(cfg config) (*server, error) {
 	return s, nil
 }
 
-// Who may use a route, and how it answers a mistake.
+// An access says who may use a route, and how it answers a mistake.
 type access uint8
 
 const (
