@@ -115,16 +115,17 @@ func (s *server) intake(req intakeRequest) (dossier.Intake, error) {
 	for _, f := range []struct {
 		name, value string
 		max         int
+		check       func(field, s string, maxRunes int) error
 	}{
-		{"applicant.name", a.Name, maxName},
-		{"applicant.idNumber", a.IDNumber, maxShort},
-		{"applicant.phone", a.Phone, maxShort},
-		{"applicant.email", a.Email, maxShort},
-		{"applicant.address", a.Address, maxText},
-		{"applicant.organisation", a.Organisation, maxText},
-		{"actor", req.Actor, maxText},
+		{"applicant.name", a.Name, maxName, checkName},
+		{"applicant.idNumber", a.IDNumber, maxShort, checkText},
+		{"applicant.phone", a.Phone, maxShort, checkText},
+		{"applicant.email", a.Email, maxShort, checkText},
+		{"applicant.address", a.Address, maxText, checkText},
+		{"applicant.organisation", a.Organisation, maxText, checkName},
+		{"actor", req.Actor, maxText, checkName},
 	} {
-		if err := checkText(f.name, f.value, f.max); err != nil {
+		if err := f.check(f.name, f.value, f.max); err != nil {
 			return in, err
 		}
 	}
@@ -215,6 +216,9 @@ var actions = map[string]action{
 		return s.svc.Pay(ctx, c, a)
 	}},
 	"reschedule": {reason: required, due: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, due time.Time) (*dossier.Dossier, error) {
+		if err := inWorkingTime(s.svc.Calendar(), due); err != nil {
+			return nil, err
+		}
 		return s.svc.Reschedule(ctx, c, a, req.Reason, due)
 	}},
 	"resolve": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
@@ -288,8 +292,11 @@ func (a action) check(name string, req actionRequest) (time.Time, error) {
 			return time.Time{}, invalidValue(fmt.Sprintf("Thao tác %s không nhận trường «%s».", name, f.field))
 		}
 	}
-	for _, f := range []struct{ field, value string }{{"actor", req.Actor}, {"reason", req.Reason}, {"to", req.To}} {
-		if err := checkText(f.field, f.value, maxText); err != nil {
+	for _, f := range []struct {
+		field, value string
+		check        func(field, s string, maxRunes int) error
+	}{{"actor", req.Actor, checkName}, {"reason", req.Reason, checkText}, {"to", req.To, checkName}} {
+		if err := f.check(f.field, f.value, maxText); err != nil {
 			return time.Time{}, err
 		}
 	}
@@ -301,6 +308,40 @@ func (a action) check(name string, req actionRequest) (time.Time, error) {
 		return time.Time{}, invalidValue(fmt.Sprintf("Không đọc được ngày hẹn «%s»: hãy viết 2025-02-05 10:00 hoặc theo RFC 3339, trong các năm 1900–2199.", req.Due))
 	}
 	return due, nil
+}
+
+// inWorkingTime reports an appointment outside the desk's hours on the
+// calendar, saying when they next start. A session's ends are in them, so
+// that 17:00 is the end of the afternoon, as a due time is.
+func inWorkingTime(cal *sla.Calendar, t time.Time) error {
+	if cal.WorkingTime(t.Add(-time.Nanosecond), t.Add(time.Nanosecond)) > 0 {
+		return nil
+	}
+	next, ok := nextWorkingTime(cal, t)
+	if !ok {
+		return invalidValue("Ngày hẹn mới (due) phải trong giờ làm việc.")
+	}
+	return invalidValue(fmt.Sprintf("Ngày hẹn mới (due) phải trong giờ làm việc; thời điểm làm việc gần nhất là %s.",
+		next.In(sla.ICT).Format("15:04 ngày 02/01/2006")))
+}
+
+// nextWorkingTime returns the first instant after t at which working time
+// runs, if it does within a year. The calendar measures working time between
+// any two instants, so the instant is found by bisection, to the nanosecond.
+func nextWorkingTime(cal *sla.Calendar, t time.Time) (time.Time, bool) {
+	lo, hi := t, t.AddDate(1, 0, 0) // no working time in [t, lo]; some in [t, hi]
+	if cal.WorkingTime(lo, hi) == 0 {
+		return time.Time{}, false
+	}
+	for hi.Sub(lo) > time.Nanosecond {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if cal.WorkingTime(t, mid) == 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo, true
 }
 
 // Pages of the list.

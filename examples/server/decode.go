@@ -117,3 +117,17 @@ func checkText(field, s string, maxRunes int) error {
 	}
 	return nil
 }
+
+// checkName is checkText for a name, which may hold no format character
+// either (Unicode category Cf, such as U+200B zero width space or U+202E
+// right-to-left override): invisible, one would join or reorder the words of
+// the name as it is shown and masked.
+func checkName(field, s string, maxRunes int) error {
+	if err := checkText(field, s, maxRunes); err != nil {
+		return err
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) {
+		return invalidValue(fmt.Sprintf("Trường «%s» chứa ký tự định dạng vô hình (như U+200B), không được dùng trong tên.", field))
+	}
+	return nil
+}

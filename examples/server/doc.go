@@ -22,7 +22,11 @@
 // MOTCUA_OFFICER_TOKEN is the officers' bearer token, at least 16
 // characters. Without it the server makes a random one and logs it once,
 // at start. Logs are JSON lines (log/slog) on standard error, one per
-// request with its ID, which the response carries in X-Request-ID.
+// request with its ID, which the response carries in X-Request-ID, the
+// client's address, the status and an outcome: ok; client_gone, a warning
+// logged with status 499, when the client closed the connection before its
+// answer was out; write_timeout, an error logged with status 503, when the
+// answer took longer than the 60 s the server gives it and was lost.
 //
 // On SIGINT or SIGTERM the server stops listening, lets the requests in
 // flight finish (for up to 30 s), and only then closes the store.
@@ -61,8 +65,9 @@
 //
 // and an action takes {"actor", "reason", "to", "due"} as it needs: transfer
 // wants "to"; request-supplement, refuse and stop want "reason"; reschedule
-// wants "reason" and "due"; withdraw and request-payment take an optional
-// "reason"; the others take no field but "actor", and no body at all will do.
+// wants "reason" and "due", a time in working hours after the current
+// appointment; withdraw and request-payment take an optional "reason"; the
+// others take no field but "actor", and no body at all will do.
 // A field an action does not take is an error. Without "actor", the event is
 // recorded as the desk's ("Cán bộ một cửa").
 //
@@ -88,7 +93,9 @@
 //
 // Errors are application/problem+json (RFC 9457) with type, title, status,
 // detail (in Vietnamese), instance and requestId: 400 for malformed JSON,
-// unknown fields, invalid values or a bad code; 401 for a missing or wrong
+// unknown fields, invalid values, a bad code, or a query parameter that the
+// route does not take, that is given twice or that does not parse (a «;»
+// does not separate parameters); 401 for a missing or wrong
 // token; 403 for a form posted from another site; 404; 405; 409 for an
 // action the lifecycle forbids, a dossier changed by someone else in the
 // meantime, a rating before the result is ready or a second rating; 413 for

@@ -128,7 +128,9 @@ func newDeskOn(t testing.TB, b backend, opts ...deskOption) *desk {
 	s, err := newServer(cfg)
 	require.NoError(t, err)
 	d.srv = s
-	d.http = httptest.NewServer(s)
+	d.http = httptest.NewUnstartedServer(s)
+	d.http.Config.WriteTimeout = cfg.WriteTimeout
+	d.http.Start()
 	t.Cleanup(d.http.Close)
 	return d
 }

@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 	srv, err := newServer(config{
 		Backend: store, Catalog: cat, Calendar: sla.Default(),
-		Agency: o.agency, AgencyName: o.agencyName, Token: token, Logger: log,
+		Agency: o.agency, AgencyName: o.agencyName, Token: token, Logger: log, WriteTimeout: writeTimeout,
 	})
 	if err != nil {
 		return err
@@ -148,16 +148,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	return nil
 }
 
+// writeTimeout is how long a request has to be answered: 60 s, enough for
+// a year's report on a large database.
+const writeTimeout = 60 * time.Second
+
 // httpServer sets the timeouts that keep slow or idle clients from holding
 // connections: headers within 5 s, the whole request within 30 s, the answer
-// within 60 s (a year's report on a large database), and idle keep-alive
-// connections closed after 2 minutes.
+// within writeTimeout, and idle keep-alive connections closed after 2
+// minutes.
 func httpServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

@@ -222,7 +222,7 @@ func (s *server) fillLookup(r *http.Request, data *lookupData, rate bool) int {
 		data.Error = "Không tìm thấy hồ sơ có mã " + c.String() + "."
 		return http.StatusNotFound
 	case err != nil:
-		logger(r.Context()).Error("lookup failed", "err", err)
+		logFailure(r, "lookup failed", err)
 		data.Error = "Không tra cứu được lúc này. Xin thử lại sau."
 		return http.StatusInternalServerError
 	}
@@ -273,7 +273,7 @@ func (s *server) ratePage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p := s.problemFor(err)
 		if p.Status >= 500 {
-			logger(r.Context()).Error("rating failed", "err", err)
+			logFailure(r, "rating failed", err)
 		}
 		s.failPage(w, r, code, p.Status, p.Detail)
 		return

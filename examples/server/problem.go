@@ -118,9 +118,18 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *problem) {
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p := s.problemFor(err)
 	if p.Status >= 500 {
-		logger(r.Context()).Error("request failed", "err", err)
+		logFailure(r, "request failed", err)
 	}
 	writeProblem(w, r, p)
+}
+
+// logFailure logs the error that a request failed with, unless its client
+// has gone: then the error is only the store's answer to the cancelled
+// request, and the request's own line says what happened.
+func logFailure(r *http.Request, msg string, err error) {
+	if r.Context().Err() == nil {
+		logger(r.Context()).Error(msg, "err", err)
+	}
 }
 
 func (s *server) problemFor(err error) *problem {

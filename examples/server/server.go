@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -43,6 +45,10 @@ type config struct {
 	Logger *slog.Logger
 	// Now tells the time; tests fix it. Defaults to time.Now.
 	Now func() time.Time
+	// WriteTimeout is the http.Server's: an answer still being made when it
+	// has passed cannot reach the client, and the request is logged so.
+	// Defaults to 0, no limit.
+	WriteTimeout time.Duration
 }
 
 // defaultAgencyName heads the receipt when no -agency-name is given.
@@ -67,6 +73,7 @@ type server struct {
 	routed     http.Handler // mux behind the cross-origin check
 	idPrefix   string
 	idSeq      atomic.Uint64
+	writeLimit time.Duration // the http.Server's WriteTimeout, or 0
 }
 
 func newServer(cfg config) (*server, error) {
@@ -110,7 +117,7 @@ func newServer(cfg config) (*server, error) {
 		catalog: cfg.Catalog, cal: cfg.Calendar, agency: cfg.Agency, agencyName: cfg.AgencyName,
 		token: sha256.Sum256([]byte(cfg.Token)), log: cfg.Logger, now: cfg.Now,
 		mux: http.NewServeMux(), pages: pg, origin: http.NewCrossOriginProtection(),
-		idPrefix: hex.EncodeToString(prefix[:]),
+		idPrefix: hex.EncodeToString(prefix[:]), writeLimit: cfg.WriteTimeout,
 	}
 	s.origin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, errCrossOrigin)
@@ -120,25 +127,52 @@ func newServer(cfg config) (*server, error) {
 	return s, nil
 }
 
+// An access says who may use a route, and how it answers a mistake.
+type access uint8
+
+const (
+	public      access = iota // anyone; problems as application/problem+json
+	officerOnly               // the officers' token first, then as public
+	citizenPage               // anyone; mistakes shown on the lookup page
+)
+
+// routes declares every route with the query parameters it takes; takes
+// refuses any other.
 func (s *server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", s.health)
-	m.HandleFunc("GET /api/v1/procedures", s.searchProcedures)
-	m.HandleFunc("GET /api/v1/procedures/{code}", s.getProcedure)
-	m.HandleFunc("GET /api/v1/due", s.due)
-	m.Handle("POST /api/v1/dossiers", s.officer(s.receive))
-	m.Handle("GET /api/v1/dossiers", s.officer(s.list))
-	m.Handle("GET /api/v1/dossiers/{code}", s.officer(s.getDossier))
-	m.Handle("POST /api/v1/dossiers/{code}/{action}", s.officer(s.act))
-	m.HandleFunc("GET /api/v1/public/dossiers/{code}", s.lookup)
-	m.HandleFunc("POST /api/v1/public/dossiers/{code}/rating", s.rate)
-	m.Handle("GET /api/v1/reports/summary", s.officer(s.summary))
-	m.Handle("GET /dossiers/{code}/receipt", s.officer(s.receipt))
-	m.HandleFunc("GET /tra-cuu", s.lookupPage)
-	m.HandleFunc("POST /tra-cuu", s.ratePage)
-	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/tra-cuu", http.StatusSeeOther)
-	})
+	for _, rt := range []struct {
+		pattern string
+		access  access
+		handler http.HandlerFunc
+		query   []string
+	}{
+		{"GET /healthz", public, s.health, nil},
+		{"GET /api/v1/procedures", public, s.searchProcedures, []string{"q"}},
+		{"GET /api/v1/procedures/{code}", public, s.getProcedure, []string{"at"}},
+		{"GET /api/v1/due", public, s.due, []string{"received", "duration"}},
+		{"POST /api/v1/dossiers", officerOnly, s.receive, nil},
+		{"GET /api/v1/dossiers", officerOnly, s.list, []string{"from", "to", "status", "procedure", "channel", "limit", "cursor"}},
+		{"GET /api/v1/dossiers/{code}", officerOnly, s.getDossier, nil},
+		{"POST /api/v1/dossiers/{code}/{action}", officerOnly, s.act, nil},
+		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, nil},
+		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, nil},
+		{"GET /api/v1/reports/summary", officerOnly, s.summary, []string{"from", "to", "format"}},
+		{"GET /dossiers/{code}/receipt", officerOnly, s.receipt, nil},
+		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "da-danh-gia"}},
+		{"POST /tra-cuu", citizenPage, s.ratePage, nil},
+		{"GET /{$}", public, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/tra-cuu", http.StatusSeeOther)
+		}, nil},
+	} {
+		refuse := writeProblem
+		if rt.access == citizenPage {
+			refuse = func(w http.ResponseWriter, r *http.Request, p *problem) { s.failPage(w, r, "", p.Status, p.Detail) }
+		}
+		h := takes(rt.handler, refuse, rt.query...)
+		if rt.access == officerOnly {
+			h = s.officer(h)
+		}
+		s.mux.Handle(rt.pattern, h)
+	}
 }
 
 // ServeHTTP gives every request an ID and a logger, logs it when it is done,
@@ -182,17 +216,32 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.routed.ServeHTTP(rw, r)
 }
 
+// statusClientClosed is logged for a request whose client went away before
+// its answer was out: "499 Client Closed Request", as nginx logs it.
+const statusClientClosed = 499
+
+// logRequest logs a request once it is done, with the status its client got
+// and its outcome: "ok"; "client_gone" (a warning) when the client closed
+// the connection first; "write_timeout" (an error, logged as 503) when the
+// write deadline passed, so that what the handler wrote, even a 200, never
+// reached the client.
 func (s *server) logRequest(log *slog.Logger, r *http.Request, rw *recorder, start time.Time) {
-	status := rw.status
-	if status == 0 {
-		status = http.StatusOK
+	elapsed := time.Since(start)
+	level, status, outcome := slog.LevelInfo, cmp.Or(rw.status, http.StatusOK), "ok"
+	switch {
+	case errors.Is(rw.err, os.ErrDeadlineExceeded), s.writeLimit > 0 && elapsed >= s.writeLimit:
+		level, status, outcome = slog.LevelError, http.StatusServiceUnavailable, "write_timeout"
+	case rw.err != nil, r.Context().Err() != nil:
+		level, status, outcome = slog.LevelWarn, statusClientClosed, "client_gone"
 	}
-	log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+	log.LogAttrs(r.Context(), level, "request",
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 		slog.Int("status", status),
+		slog.String("outcome", outcome),
 		slog.Int64("bytes", rw.bytes),
-		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Float64("ms", float64(elapsed.Microseconds())/1000),
+		slog.String("remote_addr", r.RemoteAddr),
 	)
 }
 
@@ -221,11 +270,13 @@ func (p *probeWriter) Header() http.Header         { return p.header }
 func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (p *probeWriter) WriteHeader(status int)      { p.status = status }
 
-// recorder notes the status and size of a response for the log.
+// recorder notes the status and size of a response for the log, and the
+// first write that failed.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	err    error
 }
 
 func (rw *recorder) WriteHeader(status int) {
@@ -241,6 +292,9 @@ func (rw *recorder) Write(b []byte) (int, error) {
 	}
 	n, err := rw.ResponseWriter.Write(b)
 	rw.bytes += int64(n)
+	if rw.err == nil {
+		rw.err = err
+	}
 	return n, err
 }
 
@@ -291,8 +345,8 @@ func logger(ctx context.Context) *slog.Logger {
 // token is compared as a SHA-256 digest in constant time, so neither its
 // length nor its content leaks through timing; a missing or wrong token gets
 // the same 401.
-func (s *server) officer(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (s *server) officer(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := bearer(r.Header.Get("Authorization"))
 		sum := sha256.Sum256([]byte(tok))
 		if subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 || !ok {
@@ -301,7 +355,7 @@ func (s *server) officer(h http.HandlerFunc) http.Handler {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		h(w, r)
-	})
+	}
 }
 
 // bearer takes the token out of an Authorization header "Bearer <token>".

@@ -116,30 +116,41 @@ func testDossierLife(t *testing.T, d *desk) {
 }
 
 // TestPublicLookup checks that a citizen's lookup shows the status and the
-// name masked, and never the ID number, phone, e-mail or address.
+// name masked, on its NFC form, and never the ID number, phone, e-mail or
+// address.
 func TestPublicLookup(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	code := d.receive(anIntake("Nguyễn Văn An"))
-
-	r := d.public("GET", "/api/v1/public/dossiers/"+code, nil)
-	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
-	got := r.json(t)
-	assert.Equal(t, "Nguyễn V. A.", got["applicant"])
-	assert.Equal(t, "Được tiếp nhận", got["statusText"])
-	assert.Equal(t, "Đăng ký thành lập hộ kinh doanh", got["procedureName"])
-	assert.Equal(t, "2025-10-06T09:00:00+07:00", got["receivedAt"])
-	assert.Equal(t, "2025-10-09T09:00:00+07:00", got["due"])
-	assert.Equal(t, false, got["rateable"])
-	for _, secret := range []string{"Nguyễn Văn An", "Văn", "001099012345", "0912345678", "example.vn", "Hàng Bạc", "Cán bộ"} {
-		assert.NotContains(t, r.String(), secret)
+	tests := []struct{ name, applicant, masked string }{
+		{"precomposed", "Nguyễn Văn An", "Nguyễn V. A."},
+		{"decomposed", "Nguye\u0302\u0303n Va\u0306n A\u0301nh", "Nguyễn V. Á."},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code := d.receive(anIntake(tt.applicant))
+			secrets := []string{tt.applicant, "Văn", "001099012345", "0912345678", "example.vn", "Hàng Bạc"}
 
-	page := d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code), nil)
-	require.Equal(t, http.StatusOK, page.status)
-	assert.Contains(t, page.String(), "Nguyễn V. A.")
-	for _, secret := range []string{"Nguyễn Văn An", "001099012345", "0912345678", "example.vn", "Hàng Bạc"} {
-		assert.NotContains(t, page.String(), secret)
+			r := d.public("GET", "/api/v1/public/dossiers/"+code, nil)
+			require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+			got := r.json(t)
+			assert.Equal(t, tt.masked, got["applicant"])
+			assert.Equal(t, "Được tiếp nhận", got["statusText"])
+			assert.Equal(t, "Đăng ký thành lập hộ kinh doanh", got["procedureName"])
+			assert.Equal(t, "2025-10-06T09:00:00+07:00", got["receivedAt"])
+			assert.Equal(t, "2025-10-09T09:00:00+07:00", got["due"])
+			assert.Equal(t, false, got["rateable"])
+			for _, secret := range append(secrets, "Cán bộ") {
+				assert.NotContains(t, r.String(), secret)
+			}
+
+			page := d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code), nil)
+			require.Equal(t, http.StatusOK, page.status)
+			assert.Contains(t, page.String(), tt.masked)
+			for _, secret := range secrets {
+				assert.NotContains(t, page.String(), secret)
+			}
+		})
 	}
 }
 
@@ -151,7 +162,14 @@ var maskTests = []struct {
 	{"one word", "Hùng", "H."},
 	{"extra spaces", "  Lê   văn   Đức ", "Lê V. Đ."},
 	{"lower case initial", "phạm ánh", "phạm Á."},
-	{"decomposed", "Nguye\u0302\u0303n E\u0302\u0301", "Nguye\u0302\u0303n E\u0302\u0301."},
+	{"decomposed", "Nguye\u0302\u0303n E\u0302\u0301", "Nguyễn Ế."},
+	{"decomposed family name", "Tra\u0302\u0300n Thi\u0323 Ma\u0302y", "Trần T. M."},
+	{"zero width spaces", "Nguyễn\u200bVăn\u200bAn Sơn", "Nguyễn V. A. S."},
+	{"word joiner", "Nguyễn\u2060Văn An", "Nguyễn V. A."},
+	{"right-to-left override", "\u202eNguyễn\u202eVăn An", "Nguyễn V. A."},
+	{"soft hyphen and byte order mark", "\ufeffNguyễn\u00adVăn", "Nguyễn V."},
+	{"control characters", "Nguyễn\x00Văn\x1bAn", "Nguyễn V. A."},
+	{"marks piled up", "Lê A\u0301\u0301\u0301\u0301", "Lê Á\u0301\u0301."},
 	{"empty", "   ", ""},
 	{"punctuation", `Lý "<b>Thị</b>" & Nở`, "Lý B. N."},
 	{"hyphen first", "-an", "A."},
@@ -161,6 +179,7 @@ func TestMaskName(t *testing.T) {
 	t.Parallel()
 	for _, tt := range maskTests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			assert.Equal(t, tt.want, maskName(tt.in))
 		})
 	}
@@ -540,4 +559,144 @@ func TestDSNPasswordNeverShown(t *testing.T) {
 		require.Error(t, err, dsn)
 		assert.NotContains(t, err.Error(), "hunter2", dsn)
 	}
+}
+
+// TestNoTimelinessWithoutResult: a dossier refused, withdrawn or stopped
+// ended without a result, so it is neither early, on time nor late; one
+// with a result, or still open, is judged.
+func TestNoTimelinessWithoutResult(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	tests := []struct {
+		name    string
+		actions []string
+		want    string // "" for no timeliness
+	}{
+		{"refused", []string{"refuse"}, ""},
+		{"withdrawn", []string{"withdraw"}, ""},
+		{"stopped", []string{"stop"}, ""},
+		{"withdrawn while in progress", []string{"transfer", "withdraw"}, ""},
+		{"open", nil, "in-time"},
+		{"resolved", []string{"resolve"}, "early"},
+		{"returned", []string{"resolve", "return"}, "early"},
+	}
+	body := map[string]map[string]string{
+		"refuse":   {"reason": "Hồ sơ không thuộc thẩm quyền"},
+		"withdraw": {"reason": "Người nộp xin rút hồ sơ"},
+		"stop":     {"reason": "Người nộp đã qua đời"},
+		"transfer": {"to": "Phòng Kinh tế"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code := d.receive(anIntake("Hoàng Văn Nam"))
+			var last reply
+			for _, a := range tt.actions {
+				var b any
+				if m, ok := body[a]; ok {
+					b = m
+				}
+				last = d.officer("POST", "/api/v1/dossiers/"+code+"/"+a, b)
+				require.Equal(t, http.StatusOK, last.status, "%s: %s", a, last.body)
+			}
+			views := []map[string]any{d.officer("GET", "/api/v1/dossiers/"+code, nil).json(t)}
+			if last.body != nil {
+				views = append(views, last.json(t))
+			}
+			for _, got := range views {
+				if tt.want == "" {
+					assert.NotContains(t, got, "timeliness")
+					assert.NotContains(t, got, "timelinessText")
+				} else {
+					assert.Equal(t, tt.want, got["timeliness"])
+				}
+			}
+		})
+	}
+}
+
+// TestRescheduleInWorkingTime: a new appointment falls in the desk's hours
+// on Vietnam's calendar; otherwise the 400 says when the next working time
+// starts. The dossiers are received on Monday 06/10/2025, due 09/10.
+func TestRescheduleInWorkingTime(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	tests := []struct {
+		name, due string
+		next      string // "" when the appointment is taken
+	}{
+		{"Saturday", "2025-10-11 09:00", "07:30 ngày 13/10/2025"},
+		{"night", "2025-10-14 03:00", "07:30 ngày 14/10/2025"},
+		{"lunch", "2025-10-14 12:00", "13:00 ngày 14/10/2025"},
+		{"a second after the morning", "2025-10-14T11:30:01+07:00", "13:00 ngày 14/10/2025"},
+		{"evening", "2025-10-14 17:01", "07:30 ngày 15/10/2025"},
+		{"Tết", "2026-02-17 10:00", "07:30 ngày 23/02/2026"},
+		{"in the afternoon", "2025-10-14 14:00", ""},
+		{"start of the day", "2025-10-14 07:30", ""},
+		{"end of the day", "2025-10-17 17:00", ""},
+		{"make-up Saturday", "2026-01-10 09:00", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code := d.receive(anIntake("Vũ Thị Lan"))
+			r := d.officer("POST", "/api/v1/dossiers/"+code+"/reschedule", map[string]string{"reason": "Cần xác minh thêm", "due": tt.due})
+			if tt.next == "" {
+				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+				return
+			}
+			p := requireProblem(t, r, http.StatusBadRequest)
+			assert.Equal(t, "Ngày hẹn mới (due) phải trong giờ làm việc; thời điểm làm việc gần nhất là "+tt.next+".", p["detail"])
+			assert.Len(t, d.officer("GET", "/api/v1/dossiers/"+code, nil).json(t)["events"], 1, "nothing recorded")
+		})
+	}
+}
+
+func TestNextWorkingTime(t *testing.T) {
+	t.Parallel()
+	cal := sla.Default()
+	_, ok := nextWorkingTime(cal, time.Date(2199, 12, 31, 18, 0, 0, 0, sla.ICT))
+	assert.False(t, ok, "no working time after the calendar's last year")
+	next, ok := nextWorkingTime(cal, time.Date(2025, 1, 24, 17, 0, 0, 1, sla.ICT))
+	require.True(t, ok)
+	assert.Equal(t, time.Date(2025, 2, 3, 7, 30, 0, 0, sla.ICT), next, "after Tết 2025")
+}
+
+// TestNamesWithoutFormatCharacters: a name holding an invisible format
+// character (Unicode category Cf) is refused with a 400 that names the
+// field; free text such as an address may hold one.
+func TestNamesWithoutFormatCharacters(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Nguyễn Văn An"))
+	intake := func(field, value string) map[string]any {
+		in := anIntake("Nguyễn Văn An")
+		if f, ok := strings.CutPrefix(field, "applicant."); ok {
+			in["applicant"].(map[string]any)[f] = value
+		} else {
+			in[field] = value
+		}
+		return in
+	}
+	tests := []struct {
+		name, path, field string
+		body              any
+	}{
+		{"zero width space", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "Nguyễn\u200bVăn\u200bAn")},
+		{"word joiner", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "Nguyễn\u2060Văn An")},
+		{"right-to-left override", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "\u202eNguyễn Văn An")},
+		{"byte order mark", "/api/v1/dossiers", "applicant.name", intake("applicant.name", "\ufeffNguyễn Văn An")},
+		{"organisation", "/api/v1/dossiers", "applicant.organisation", intake("applicant.organisation", "Công ty\u200b TNHH An Phát")},
+		{"receiving officer", "/api/v1/dossiers", "actor", intake("actor", "Trần\u200bThị Bình")},
+		{"acting officer", "/api/v1/dossiers/" + code + "/resolve", "actor", map[string]string{"actor": "Lê\u2060Văn Cường"}},
+		{"receiver", "/api/v1/dossiers/" + code + "/transfer", "to", map[string]string{"to": "Phòng\u202eKinh tế"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := requireProblem(t, d.officer("POST", tt.path, tt.body), http.StatusBadRequest)
+			assert.Contains(t, p["detail"], "«"+tt.field+"»")
+		})
+	}
+	d.receive(intake("applicant.address", "12 Hàng\u00adBạc, Hoàn Kiếm"))
 }

@@ -203,13 +203,15 @@ func (s *server) viewDossier(d *dossier.Dossier) dossierView {
 	return v
 }
 
-// timeliness judges a dossier now: early, on time or late once processing
-// has ended, in time or overdue while it is open and its clock runs.
+// timeliness judges a dossier now: early, on time or late once its result
+// is ready, in time or overdue while it is open and its clock runs. A
+// dossier that ended without a result (refused, withdrawn, stopped) is not
+// judged at all.
 func (s *server) timeliness(d *dossier.Dossier) (sla.Timeliness, bool) {
-	if t, ok := d.Timeliness(s.cal); ok {
-		return t, true
-	}
-	if d.Status.Open() && !d.OriginalDue.IsZero() {
+	switch {
+	case resultReady(d.Status):
+		return d.Timeliness(s.cal)
+	case d.Status.Open() && !d.OriginalDue.IsZero():
 		return s.cal.ClassifyOpen(d.OriginalDue, s.now()), true
 	}
 	return 0, false
