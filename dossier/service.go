@@ -380,7 +380,7 @@ func (s *Service) legalDue(d *Dossier) (time.Time, error) {
 	for len(pauses) > 0 && pauses[0].Start.Before(start) {
 		pauses = pauses[1:]
 	}
-	due, err := s.cal.Deadline(start, d.Limit, pauses...)
+	due, err := s.cal.Due(start, d.Limit, pauses...)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("dossier: due time of %s: %w", d.Limit, err)
 	}
@@ -402,7 +402,7 @@ func (s *Service) stepDue(d *Dossier) {
 	}
 	step := p.Steps[n-1]
 	h.Step = step.Name
-	h.Due, _ = s.cal.Deadline(h.At, step.Duration, d.Pauses...)
+	h.Due, _ = s.cal.Due(h.At, step.Duration, d.Pauses...)
 }
 
 // version returns the procedure version the dossier was received under.

@@ -72,8 +72,9 @@
 // to Due and the due time moves back by the working time they cover. An open
 // pause (zero End) means there is no due time yet. For procedures that
 // restart the clock on supplement instead, call Due from the instant the
-// supplement arrived. Calendar.Deadline is Due with an error that says why
-// there is no due time.
+// supplement arrived. Due returns an error for an invalid limit or pause
+// and for a result outside the calendar's range, never a zero time in
+// their place.
 //
 // # Timeliness
 //

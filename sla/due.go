@@ -25,20 +25,15 @@ func (iv Interval) Validate() error {
 }
 
 // Due returns the instant a dossier received at received is due under the
-// limit d, with the clock stopped during pauses. It returns the zero time
-// when a pause is still open (the due time is not known until the clock
-// runs again) and when Deadline would return an error.
-func (c *Calendar) Due(received time.Time, d Duration, pauses ...Interval) time.Time {
-	t, _ := c.Deadline(received, d, pauses...)
-	return t
-}
-
-// Deadline is Due with the reason when there is no due time: an invalid
-// Duration (ErrInvalidDuration), a pause that ends before it starts
-// (ErrInvalidInterval), or a receipt or result outside 1900–2199
-// (ErrOutOfRange). An open pause gives the zero time and no error.
+// limit d, with the clock stopped during pauses.
 //
-// The rules, from DESIGN.md:
+// It returns an error wrapping ErrInvalidDuration for an invalid limit,
+// ErrInvalidInterval for a pause that ends before it starts, and
+// ErrOutOfRange for a receipt or a result outside 1900–2199. An open pause
+// (zero End) gives the zero time and a nil error: the due time is not known
+// until the clock runs again.
+//
+// The rules:
 //   - working days and hours add working time from the instant of receipt;
 //     a receipt outside working time starts at the next working instant;
 //   - a result on a session boundary is the end of the earlier session
@@ -53,7 +48,7 @@ func (c *Calendar) Due(received time.Time, d Duration, pauses ...Interval) time.
 //
 // For the "restart on supplement" regime, call it with the instant the
 // supplement was received and no pauses.
-func (c *Calendar) Deadline(received time.Time, d Duration, pauses ...Interval) (time.Time, error) {
+func (c *Calendar) Due(received time.Time, d Duration, pauses ...Interval) (time.Time, error) {
 	if err := d.Validate(); err != nil {
 		return time.Time{}, err
 	}

@@ -12,9 +12,24 @@ import (
 func ExampleCalendar_Due() {
 	cal := sla.Default()
 	received := time.Date(2025, time.January, 24, 10, 0, 0, 0, sla.ICT)
-	limit, _ := sla.ParseDuration("03 ngày làm việc")
-	fmt.Println(cal.Due(received, limit).Format("Mon 2006-01-02 15:04"))
-	// Output: Wed 2025-02-05 10:00
+	limit, err := sla.ParseDuration("03 ngày làm việc")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	due, err := cal.Due(received, limit)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
+
+	// An unset limit is an error, not a zero due time.
+	_, err = cal.Due(received, sla.Duration{})
+	fmt.Println(err)
+	// Output:
+	// Wed 2025-02-05 10:00
+	// sla: invalid duration: unset
 }
 
 // While the applicant supplements the dossier, the clock stops: the due time
@@ -27,7 +42,12 @@ func ExampleCalendar_Due_pause() {
 		End:   time.Date(2025, time.March, 6, 9, 0, 0, 0, sla.ICT),
 	}
 	fmt.Println(cal.WorkingTime(pause.Start, pause.End))
-	fmt.Println(cal.Due(received, sla.WorkingDays(5), pause).Format("Mon 2006-01-02 15:04"))
+	due, err := cal.Due(received, sla.WorkingDays(5), pause)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
 	// Output:
 	// 16h0m0s
 	// Wed 2025-03-12 09:00
@@ -41,7 +61,12 @@ func ExampleSameDay() {
 	limit := sla.SameDay(15 * time.Hour)
 	fmt.Println(limit)
 	received := time.Date(2025, time.April, 25, 16, 0, 0, 0, sla.ICT)
-	fmt.Println(cal.Due(received, limit).Format("Mon 2006-01-02 15:04"))
+	due, err := cal.Due(received, limit)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
 	// Output:
 	// trong ngày, sau 15 giờ chuyển sang ngày làm việc tiếp theo
 	// Sat 2025-04-26 17:00

@@ -72,7 +72,7 @@ func run(args []string, w io.Writer) error {
 		return err
 	}
 	cal := sla.Default()
-	due, err := cal.Deadline(received, limit, paused...)
+	due, err := cal.Due(received, limit, paused...)
 	if err != nil {
 		return err
 	}
