@@ -69,8 +69,11 @@
 // last day, or the next working day (Civil Code 2015, Art. 147–148).
 //
 // While the applicant supplements a dossier the clock stops: pass the pauses
-// to Due and the due time moves back by the working time they cover. An open
-// pause (zero End) means there is no due time yet. For procedures that
+// to Due, and the due time is the earliest instant by which the limit's
+// working time has run outside them. A pause that starts before the due time
+// moves it back by the working time it covers; one that starts at or after
+// it changes nothing. An open pause (zero End) that starts before the due
+// time means there is no due time yet. For procedures that
 // restart the clock on supplement instead, call Due from the instant the
 // supplement arrived. Due returns an error for an invalid limit or pause
 // and for a result outside the calendar's range, never a zero time in

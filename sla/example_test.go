@@ -33,7 +33,8 @@ func ExampleCalendar_Due() {
 }
 
 // While the applicant supplements the dossier, the clock stops: the due time
-// moves back by the working time paused.
+// moves back by the working time paused. A pause that starts after the due
+// time changes nothing.
 func ExampleCalendar_Due_pause() {
 	cal := sla.Default()
 	received := time.Date(2025, time.March, 3, 9, 0, 0, 0, sla.ICT)
@@ -48,8 +49,20 @@ func ExampleCalendar_Due_pause() {
 		return
 	}
 	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
+
+	late := sla.Interval{
+		Start: time.Date(2025, time.March, 17, 9, 0, 0, 0, sla.ICT),
+		End:   time.Date(2025, time.March, 19, 9, 0, 0, 0, sla.ICT),
+	}
+	due, err = cal.Due(received, sla.WorkingDays(5), pause, late)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
 	// Output:
 	// 16h0m0s
+	// Wed 2025-03-12 09:00
 	// Wed 2025-03-12 09:00
 }
 

@@ -25,6 +25,16 @@ func TestRunWithPause(t *testing.T) {
 	assert.Contains(t, out.String(), "Hẹn trả kết quả:  Thứ Tư, 12/03/2025 09:00")
 }
 
+// The README's command with its supplement pause: the pause starts after
+// the due time, so it changes nothing.
+func TestRunREADMEPause(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	require.NoError(t, run([]string{"-received", "2025-01-24 10:00", "-duration", "3 ngày làm việc", "-pause", "2025-03-04 09:00/2025-03-06 09:00"}, &out))
+	assert.Contains(t, out.String(), "Hẹn trả kết quả:  Thứ Tư, 05/02/2025 10:00")
+	assert.Contains(t, out.String(), "(sau hạn trả kết quả, không tính)")
+}
+
 func TestRunBadInput(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
