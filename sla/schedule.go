@@ -10,8 +10,10 @@ import (
 // the Labor Code leaves to it: where Tết's five days fall, which day joins
 // 2/9, swapped working days and any extra day off. The rules do the rest
 // (fixed-date holidays, compensation), so a Schedule holds only the
-// decisions. A year without a Schedule is projected with the defaults, and
-// its decided days are marked Projected.
+// decisions. A decision left zero, or a year without a Schedule, is
+// projected with the defaults, and the days it places are marked
+// Holiday.Projected: a Schedule that decides only a swap leaves Tết and 2/9
+// projected.
 type Schedule struct {
 	Year int
 	// TetBefore is how many of Tết's five statutory days come before lunar
