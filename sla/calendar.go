@@ -37,8 +37,14 @@ type Config struct {
 	// Week holds the desk hours of each weekday; a weekday without sessions
 	// is a weekly rest day. Defaults to StandardWeek.
 	Week Week
-	// DayLength is the working time that makes one working day. Defaults to
-	// 8 hours (DOMAIN.md §3).
+	// DayLength is the working time that makes one working day, so that
+	// WorkingDays(1) from a working instant ends at the same clock time on
+	// the next working day. Defaults to the working time of a regular
+	// weekday of Week: the length that most weekdays with desk hours share
+	// (the longest such length on a tie), 8 hours for StandardWeek. A
+	// DayLength given here is used as it is, even when it differs from the
+	// week's days: set it only for a procedure's rule that fixes the hours
+	// of a working day.
 	DayLength time.Duration
 	// Schedules are official yearly decisions. Each replaces the bundled
 	// schedule for its year, if any; the rest are added. Defaults to none
@@ -86,7 +92,7 @@ func New(cfg Config) (*Calendar, error) {
 		return nil, err
 	}
 	if c.dayLength == 0 {
-		c.dayLength = 8 * time.Hour
+		c.dayLength = c.week.regularDay()
 	}
 	if c.dayLength < time.Minute || c.dayLength > 24*time.Hour {
 		return nil, &ConfigError{Field: "DayLength", Reason: fmt.Sprintf("%v is not a working day's length", c.dayLength)}

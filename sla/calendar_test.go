@@ -34,6 +34,45 @@ func TestConcurrentYearCache(t *testing.T) {
 	assert.Equal(t, 250, results[0][2025-2000])
 }
 
+// A working day is as long as a regular weekday of the calendar's week,
+// unless Config.DayLength says otherwise.
+func TestDayLength(t *testing.T) {
+	t.Parallel()
+	long := sla.Week{}
+	for wd := time.Monday; wd <= time.Friday; wd++ {
+		long[wd] = []sla.Session{{Start: sla.Clock(7, 0), End: sla.Clock(11, 30)}, {Start: sla.Clock(13, 0), End: sla.Clock(17, 0)}}
+	}
+	shortFriday := sla.StandardWeek()
+	shortFriday[time.Friday] = []sla.Session{{Start: sla.Clock(7, 30), End: sla.Clock(11, 30)}}
+	halfSaturday := sla.StandardWeek()
+	halfSaturday[time.Saturday] = []sla.Session{{Start: sla.Clock(7, 30), End: sla.Clock(11, 30)}}
+	tie := sla.Week{
+		time.Monday:  {{Start: sla.Clock(8, 0), End: sla.Clock(12, 0)}},
+		time.Tuesday: {{Start: sla.Clock(8, 0), End: sla.Clock(14, 0)}},
+	}
+	tests := []struct {
+		name     string
+		cfg      sla.Config
+		received string
+		d        sla.Duration
+		want     string
+	}{
+		{"8 h 30 days: one day from Monday 10:00 ends Tuesday 10:00", sla.Config{Week: long}, "2025-03-03 10:00", sla.WorkingDays(1), "2025-03-04 10:00"},
+		{"8 h 30 days: two days", sla.Config{Week: long}, "2025-03-03 10:00", sla.WorkingDays(2), "2025-03-05 10:00"},
+		{"an explicit length wins over the week's", sla.Config{Week: long, DayLength: 8 * time.Hour}, "2025-03-03 10:00", sla.WorkingDays(1), "2025-03-04 09:30"},
+		{"a short Friday leaves the day at 8 h", sla.Config{Week: shortFriday}, "2025-03-03 10:00", sla.WorkingDays(1), "2025-03-04 10:00"},
+		{"a half Saturday leaves the day at 8 h", sla.Config{Week: halfSaturday}, "2025-03-03 10:00", sla.WorkingDays(1), "2025-03-04 10:00"},
+		{"on a tie, the longer day: 4 h on Monday, 2 h on Tuesday", sla.Config{Week: tie}, "2025-03-03 08:00", sla.WorkingDays(1), "2025-03-04 10:00"},
+	}
+	for _, tt := range tests {
+		cal, err := sla.New(tt.cfg)
+		require.NoError(t, err, tt.name)
+		got, err := cal.Due(at(tt.received), tt.d)
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, at(tt.want), got, tt.name)
+	}
+}
+
 // A custom week: desk hours on Saturday mornings make Saturday a working day
 // and stop a holiday on it from being compensated.
 func TestCustomWeek(t *testing.T) {

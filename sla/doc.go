@@ -62,7 +62,8 @@
 //	SameDay(15*time.Hour)  "trong ngày, sau 15 giờ chuyển sang ngày làm việc tiếp theo"
 //
 // Calendar.Due adds a limit to the instant a complete dossier was received.
-// Working days add Config.DayLength of working time each; a receipt outside
+// Working days add Config.DayLength of working time each (by default the
+// working time of a regular weekday of Config.Week); a receipt outside
 // working time starts at the next working instant; a result on a session
 // boundary is the end of the earlier session (Friday 17:00, not Monday
 // 07:30). Calendar days and months end at the end of the working day on the

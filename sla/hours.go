@@ -69,6 +69,31 @@ func (w *Week) validate() error {
 	return nil
 }
 
+// regularDay returns the working time that most weekdays with desk hours
+// have, the longest of them on a tie.
+func (w *Week) regularDay() time.Duration {
+	var lengths [7]time.Duration
+	for wd, ss := range w {
+		for _, s := range ss {
+			lengths[wd] += s.length()
+		}
+	}
+	var best time.Duration
+	bestDays := 0
+	for _, l := range lengths {
+		days := 0
+		for _, m := range lengths {
+			if m == l {
+				days++
+			}
+		}
+		if l > 0 && (days > bestDays || days == bestDays && l > best) {
+			best, bestDays = l, days
+		}
+	}
+	return best
+}
+
 func (w *Week) empty() bool {
 	for _, ss := range w {
 		if len(ss) > 0 {
