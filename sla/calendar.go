@@ -10,7 +10,8 @@ import (
 	"github.com/motcua/motcua/internal/civil"
 )
 
-// The calendar covers the range of the lunar calendar it rests on.
+// The calendar covers the solar years whose lunar dates package lunar
+// converts.
 const (
 	minYear = 1900
 	maxYear = 2199

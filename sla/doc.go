@@ -42,8 +42,8 @@
 //	sla.New(sla.Config{Rules: []sla.Rule{{Name: "Ngày Văn hóa Việt Nam", Month: time.November, Day: 24, From: sla.Date{Year: 2027, Month: time.January, Day: 1}}}})
 //
 // Holidays before 2013 follow the same rules; the older Labor Code (Tết of
-// four days) is not modelled. The calendar covers 1900–2199, the range of
-// package lunar.
+// four days) is not modelled. The calendar covers the solar years
+// 1900–2199, whose lunar dates package lunar converts.
 //
 // Each year is precomputed on first use into a bitmap of working days with
 // prefix counts and a prefix sum of working time, so IsWorkday,
