@@ -20,7 +20,7 @@ const (
 )
 
 // EarlyRule says what "early" (trước hạn) means to Classify. The law does not
-// define it (DOMAIN.md §5), so it is an option.
+// define it, so it is an option.
 type EarlyRule uint8
 
 const (
@@ -196,7 +196,8 @@ func (c *Calendar) build(y int) *yearData {
 		yd.hours[h.Date.days()-yd.first] = -1
 	}
 	for _, d := range yd.makeUp {
-		// A make-up Saturday is worked with Monday's hours (DOMAIN.md §3).
+		// A make-up Saturday ("làm bù" in the Prime Minister's yearly holiday
+		// notices) is a full working day: it is worked with Monday's hours.
 		yd.hours[d.days()-yd.first] = int8(time.Monday)
 	}
 	for i := range yd.ndays {

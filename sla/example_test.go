@@ -127,7 +127,7 @@ func ExampleCalendar_Holidays() {
 // A province adds a day off that the law has not yet (or has just) made
 // statutory, and next year's official schedule, without upgrading motcua.
 // Vietnam Culture Day, 24/11, is not in the defaults: Resolution 80-NQ/TW
-// chose it, but no amendment of Art. 112 is confirmed (DOMAIN.md §2).
+// chose it, but no amendment of Labor Code 2019, Art. 112 is confirmed.
 func ExampleNew() {
 	cal, err := sla.New(sla.Config{
 		Rules: []sla.Rule{{Name: "Ngày Văn hóa Việt Nam", Month: time.November, Day: 24, From: sla.Date{Year: 2027, Month: time.January, Day: 1}}},

@@ -13,8 +13,9 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// officialTests are the official civil-servant schedules of DOMAIN.md §2:
-// every Monday–Friday day off, and the Saturdays worked.
+// officialTests are the official civil-servant schedules 2020–2026 of the
+// Prime Minister's yearly holiday notices (bundled in schedule.go): every
+// Monday–Friday day off, and the Saturdays worked.
 var officialTests = []struct {
 	year   int
 	off    []string // "d/m", weekdays only

@@ -31,7 +31,8 @@ func clockString(d time.Duration) string {
 type Week [7][]Session
 
 // StandardWeek returns the usual desk week of the state sector: Monday to
-// Friday, 07:30–11:30 and 13:00–17:00 (DOMAIN.md §3; provinces vary). Each
+// Friday, 07:30–11:30 and 13:00–17:00 (the usual desk hours; provinces
+// vary). Each
 // call returns a new Week that the caller may change.
 func StandardWeek() Week {
 	var w Week
@@ -63,7 +64,8 @@ func (w *Week) validate() error {
 		return &ConfigError{Field: "Week", Reason: "no weekday has desk hours"}
 	}
 	if len(w[time.Monday]) == 0 {
-		// A make-up Saturday is worked with Monday's hours (DOMAIN.md §3).
+		// A make-up Saturday ("làm bù" in the Prime Minister's yearly holiday
+		// notices) is a full working day: it is worked with Monday's hours.
 		return &ConfigError{Field: "Week[Monday]", Reason: "Monday needs desk hours: make-up Saturdays use them"}
 	}
 	return nil

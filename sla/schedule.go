@@ -56,10 +56,9 @@ func BundledSchedules() []Schedule {
 	return out
 }
 
-// bundled holds the official schedules of the state sector, from the table
-// "Official civil-servant schedules, 2020–2026" in DOMAIN.md §2 (high
-// confidence: the Prime Minister's yearly decisions as announced by the
-// Ministry of Labour, later the Ministry of Home Affairs).
+// bundled holds the official schedules of the state sector, 2020–2026: the
+// Prime Minister's yearly decisions on the holidays of civil servants, as
+// announced by the Ministry of Labour, later the Ministry of Home Affairs.
 var bundled = []Schedule{
 	{Year: 2020, TetBefore: 2, Source: "Lịch nghỉ lễ, Tết năm 2020 của cán bộ, công chức, viên chức"},
 	{Year: 2021, TetBefore: 2, SecondNationalDay: 3, Source: "Lịch nghỉ lễ, Tết năm 2021 của cán bộ, công chức, viên chức"},

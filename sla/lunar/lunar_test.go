@@ -25,8 +25,9 @@ func (s solar) next() solar {
 	return solar{y, m, d}
 }
 
-// knownTests are facts from outside this package: DOMAIN.md §1 and the
-// official holiday schedules of DOMAIN.md §2 (Tết and Hùng Kings day),
+// knownTests are facts from outside this package: the published Tết dates
+// that differ from China's, and the Prime Minister's yearly holiday notices
+// 2020–2026 (Tết and Hùng Kings day),
 // each also confirmed by the npm packages amlich 0.0.2 and @dqcai/vn-lunar
 // 1.0.1 (see testdata/tet.txt).
 var knownTests = []struct {
@@ -62,8 +63,8 @@ var knownTests = []struct {
 	{"Hùng Kings 2024", solar{2024, time.April, 18}, Date{2024, 3, 10, false}},
 	{"Hùng Kings 2025", solar{2025, time.April, 7}, Date{2025, 3, 10, false}},
 	{"Hùng Kings 2026", solar{2026, time.April, 26}, Date{2026, 3, 10, false}},
-	// 2031 has a leap third month; Hùng Kings day is the regular 10/3
-	// (DOMAIN.md §1), the leap 10/3 falls 29 days later.
+	// 2031 has a leap third month; Hùng Kings day (Labor Code 2019, Art.
+	// 112(1)(e)) is the regular 10/3, the leap 10/3 falls 29 days later.
 	{"Hùng Kings 2031", solar{2031, time.April, 1}, Date{2031, 3, 10, false}},
 	{"leap 10/3/2031", solar{2031, time.April, 30}, Date{2031, 3, 10, true}},
 
