@@ -31,9 +31,8 @@ func clockString(d time.Duration) string {
 type Week [7][]Session
 
 // StandardWeek returns the usual desk week of the state sector: Monday to
-// Friday, 07:30–11:30 and 13:00–17:00 (the usual desk hours; provinces
-// vary). Each
-// call returns a new Week that the caller may change.
+// Friday, 07:30–11:30 and 13:00–17:00 (provinces vary). Each call returns a
+// new Week that the caller may change.
 func StandardWeek() Week {
 	var w Week
 	for d := time.Monday; d <= time.Friday; d++ {
