@@ -38,14 +38,14 @@ type Config struct {
 	// Week holds the desk hours of each weekday; a weekday without sessions
 	// is a weekly rest day. Defaults to StandardWeek.
 	Week Week
-	// DayLength is the working time that makes one working day, so that
-	// WorkingDays(1) from a working instant ends at the same clock time on
-	// the next working day. Defaults to the working time of a regular
-	// weekday of Week: the length that most weekdays with desk hours share
-	// (the longest such length on a tie), 8 hours for StandardWeek. A
-	// DayLength given here is used as it is, even when it differs from the
-	// week's days: set it only for a procedure's rule that fixes the hours
-	// of a working day.
+	// DayLength is the working time that makes one working day. Defaults to
+	// the working time of a regular weekday of Week: the length that most
+	// weekdays with desk hours share (the longest such length on a tie), 8
+	// hours for [StandardWeek]. So in a week whose days are alike,
+	// [WorkingDays](1) from a working instant ends at the same clock time on
+	// the next working day. A DayLength given here is used as it is, even
+	// when it differs from the week's days: set it only where a rule fixes
+	// the hours of a working day whatever the desk's hours.
 	DayLength time.Duration
 	// Schedules are official yearly decisions. Each replaces the bundled
 	// schedule for its year, if any; the rest are added. Defaults to none
