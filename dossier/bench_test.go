@@ -40,7 +40,7 @@ func million(b *testing.B) *memstore.Store {
 	start := at("2025-01-02 07:30")
 	for i := range 1_000_000 {
 		received := start.Add(time.Duration(i) * 31 * time.Second)
-		due, err := cal.Deadline(received, sla.WorkingDays(5))
+		due, err := cal.Due(received, sla.WorkingDays(5))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -180,7 +180,7 @@ func (s *Service) bind(d *Dossier, code string, now time.Time, e *Event) (proced
 // the legal due time and the appointment are the limit from then, and the
 // receiving desk holds the dossier for the procedure's first step.
 func (s *Service) receipt(d *Dossier, p procedure.Procedure, e *Event) error {
-	due, err := s.cal.Deadline(e.At, e.Limit)
+	due, err := s.cal.Due(e.At, e.Limit)
 	if err != nil {
 		return fmt.Errorf("dossier: due time of %s: %w", e.Limit, err)
 	}
@@ -409,7 +409,7 @@ func (s *Service) resume(d *Dossier, e *Event) error {
 	for len(pauses) > 0 && pauses[0].Start.Before(start) {
 		pauses = pauses[1:]
 	}
-	legal, err := s.cal.Deadline(start, d.st.limit, pauses...)
+	legal, err := s.cal.Due(start, d.st.limit, pauses...)
 	if err != nil {
 		return fmt.Errorf("dossier: due time of %s: %w", d.st.limit, err)
 	}
@@ -473,7 +473,7 @@ func (s *Service) step(p procedure.Procedure, i int, at time.Time, pauses []sla.
 			after = append(after, iv)
 		}
 	}
-	due, err := s.cal.Deadline(at, st.Duration, after...)
+	due, err := s.cal.Due(at, st.Duration, after...)
 	if err != nil {
 		return st.Name, time.Time{}
 	}

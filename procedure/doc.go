@@ -12,10 +12,10 @@
 // suffix such as "1.000948.H38"). Its processing time is an sla.Duration
 // written as published ("15 ngày làm việc", "trong ngày, sau 15 giờ chuyển
 // sang ngày làm việc tiếp theo"), so a dossier's due date comes from
-// sla.Calendar.Deadline:
+// sla.Calendar.Due:
 //
 //	p, err := cat.Lookup("1.001193", received)
-//	due := cal.Due(received, p.DurationFor(procedure.Online))
+//	due, err := cal.Due(received, p.DurationFor(procedure.Online))
 //
 // Channels use the national portal's numbers: Direct (1), Online (2) and
 // Postal (3, the public postal service). OnlineLevel is the level of the

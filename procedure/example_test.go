@@ -34,7 +34,12 @@ func ExampleLoad() {
 	}
 	fmt.Println(p.Name, "—", p.Level)
 	fmt.Println("Thời hạn:", p.Duration)
-	fmt.Println("Hẹn trả:", sla.Default().Due(received, p.DurationFor(procedure.Direct)).Format("Mon 2006-01-02 15:04"))
+	due, err := sla.Default().Due(received, p.DurationFor(procedure.Direct))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("Hẹn trả:", due.Format("Mon 2006-01-02 15:04"))
 	fmt.Println("Bưu chính:", p.Allows(procedure.Postal))
 	// Output:
 	// Thủ tục đăng ký khai sinh — cấp xã

@@ -10,7 +10,8 @@ import (
 	"github.com/motcua/motcua/internal/civil"
 )
 
-// The calendar covers the range of the lunar calendar it rests on.
+// The calendar covers the solar years whose lunar dates package lunar
+// converts.
 const (
 	minYear = 1900
 	maxYear = 2199
@@ -19,7 +20,7 @@ const (
 )
 
 // EarlyRule says what "early" (trước hạn) means to Classify. The law does not
-// define it (DOMAIN.md §5), so it is an option.
+// define it, so it is an option.
 type EarlyRule uint8
 
 const (
@@ -38,7 +39,13 @@ type Config struct {
 	// is a weekly rest day. Defaults to StandardWeek.
 	Week Week
 	// DayLength is the working time that makes one working day. Defaults to
-	// 8 hours (DOMAIN.md §3).
+	// the working time of a regular weekday of Week: the length that most
+	// weekdays with desk hours share (the longest such length on a tie), 8
+	// hours for [StandardWeek]. So in a week whose days are alike,
+	// [WorkingDays](1) from a working instant ends at the same clock time on
+	// the next working day. A DayLength given here is used as it is, even
+	// when it differs from the week's days: set it only where a rule fixes
+	// the hours of a working day whatever the desk's hours.
 	DayLength time.Duration
 	// Schedules are official yearly decisions. Each replaces the bundled
 	// schedule for its year, if any; the rest are added. Defaults to none
@@ -86,7 +93,7 @@ func New(cfg Config) (*Calendar, error) {
 		return nil, err
 	}
 	if c.dayLength == 0 {
-		c.dayLength = 8 * time.Hour
+		c.dayLength = c.week.regularDay()
 	}
 	if c.dayLength < time.Minute || c.dayLength > 24*time.Hour {
 		return nil, &ConfigError{Field: "DayLength", Reason: fmt.Sprintf("%v is not a working day's length", c.dayLength)}
@@ -189,7 +196,8 @@ func (c *Calendar) build(y int) *yearData {
 		yd.hours[h.Date.days()-yd.first] = -1
 	}
 	for _, d := range yd.makeUp {
-		// A make-up Saturday is worked with Monday's hours (DOMAIN.md §3).
+		// A make-up Saturday ("làm bù" in the Prime Minister's yearly holiday
+		// notices) is a full working day: it is worked with Monday's hours.
 		yd.hours[d.days()-yd.first] = int8(time.Monday)
 	}
 	for i := range yd.ndays {

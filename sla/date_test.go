@@ -110,7 +110,7 @@ func FuzzCalendar(f *testing.F) {
 		cal.AddWorkdays(d, n%100000)
 		cal.WorkdaysBetween(d, sla.DateOf(time.Unix(sec2%(1<<40), 0)))
 		cal.WorkingTime(received, time.Unix(sec2%(1<<40), 0))
-		due, err := cal.Deadline(received, sla.WorkingHours(n))
+		due, err := cal.Due(received, sla.WorkingHours(n))
 		if err == nil && n > 0 {
 			require.Equal(t, time.Duration(n)*time.Hour, cal.WorkingTime(received, due))
 		}

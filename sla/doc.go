@@ -42,8 +42,8 @@
 //	sla.New(sla.Config{Rules: []sla.Rule{{Name: "Ngày Văn hóa Việt Nam", Month: time.November, Day: 24, From: sla.Date{Year: 2027, Month: time.January, Day: 1}}}})
 //
 // Holidays before 2013 follow the same rules; the older Labor Code (Tết of
-// four days) is not modelled. The calendar covers 1900–2199, the range of
-// package lunar.
+// four days) is not modelled. The calendar covers the solar years
+// 1900–2199, whose lunar dates package lunar converts.
 //
 // Each year is precomputed on first use into a bitmap of working days with
 // prefix counts and a prefix sum of working time, so IsWorkday,
@@ -62,18 +62,23 @@
 //	SameDay(15*time.Hour)  "trong ngày, sau 15 giờ chuyển sang ngày làm việc tiếp theo"
 //
 // Calendar.Due adds a limit to the instant a complete dossier was received.
-// Working days add Config.DayLength of working time each; a receipt outside
+// Working days add Config.DayLength of working time each (by default the
+// working time of a regular weekday of Config.Week); a receipt outside
 // working time starts at the next working instant; a result on a session
 // boundary is the end of the earlier session (Friday 17:00, not Monday
 // 07:30). Calendar days and months end at the end of the working day on the
 // last day, or the next working day (Civil Code 2015, Art. 147–148).
 //
 // While the applicant supplements a dossier the clock stops: pass the pauses
-// to Due and the due time moves back by the working time they cover. An open
-// pause (zero End) means there is no due time yet. For procedures that
+// to Due, and the due time is the earliest instant by which the limit's
+// working time has run outside them. A pause that starts before the due time
+// moves it back by the working time it covers; one that starts at or after
+// it changes nothing. An open pause (zero End) that starts before the due
+// time means there is no due time yet. For procedures that
 // restart the clock on supplement instead, call Due from the instant the
-// supplement arrived. Calendar.Deadline is Due with an error that says why
-// there is no due time.
+// supplement arrived. Due returns an error for an invalid limit or pause
+// and for a result outside the calendar's range, never a zero time in
+// their place.
 //
 // # Timeliness
 //

@@ -25,20 +25,13 @@ func (iv Interval) Validate() error {
 }
 
 // Due returns the instant a dossier received at received is due under the
-// limit d, with the clock stopped during pauses. It returns the zero time
-// when a pause is still open (the due time is not known until the clock
-// runs again) and when Deadline would return an error.
-func (c *Calendar) Due(received time.Time, d Duration, pauses ...Interval) time.Time {
-	t, _ := c.Deadline(received, d, pauses...)
-	return t
-}
-
-// Deadline is Due with the reason when there is no due time: an invalid
-// Duration (ErrInvalidDuration), a pause that ends before it starts
-// (ErrInvalidInterval), or a receipt or result outside 1900–2199
-// (ErrOutOfRange). An open pause gives the zero time and no error.
+// limit d, with the clock stopped during pauses.
 //
-// The rules, from DESIGN.md:
+// It returns an error wrapping ErrInvalidDuration for an invalid limit,
+// ErrInvalidInterval for a pause that ends before it starts, and
+// ErrOutOfRange for a receipt or a result outside 1900–2199.
+//
+// The rules:
 //   - working days and hours add working time from the instant of receipt;
 //     a receipt outside working time starts at the next working instant;
 //   - a result on a session boundary is the end of the earlier session
@@ -48,27 +41,33 @@ func (c *Calendar) Due(received time.Time, d Duration, pauses ...Interval) time.
 //     2015, Art. 147–148);
 //   - SameDay ends at the end of the working day of receipt, or of the next
 //     one when received at or after the cut-off or outside working time;
-//   - pauses push the result back by the working time they cover after
-//     receipt (overlapping pauses count once).
+//   - pauses stop the clock: the due time is the earliest instant by which
+//     the limit's working time has run outside them (overlapping pauses
+//     count once). A pause that starts at or after the due time changes
+//     nothing; one that starts before it moves it by all the working time
+//     it covers, the time still owed running on after the pause ends;
+//   - the working time of a limit counted on the calendar (days, months,
+//     same day) is the working time from receipt to its due time without
+//     pauses, so a pause moves that due time in working time too, and it
+//     may then fall within a working day rather than at its end;
+//   - an open pause (zero End) that starts before the due time stops the
+//     clock for good: Due returns the zero time and a nil error, as the due
+//     time is not known until the pause ends. An open pause from the due
+//     time on changes nothing.
 //
 // For the "restart on supplement" regime, call it with the instant the
 // supplement was received and no pauses.
-func (c *Calendar) Deadline(received time.Time, d Duration, pauses ...Interval) (time.Time, error) {
+func (c *Calendar) Due(received time.Time, d Duration, pauses ...Interval) (time.Time, error) {
 	if err := d.Validate(); err != nil {
 		return time.Time{}, err
 	}
-	open := false
 	for _, p := range pauses {
 		if err := p.Validate(); err != nil {
 			return time.Time{}, err
 		}
-		open = open || p.Open()
 	}
 	if dn, _ := splitICT(received); dn < firstDay || dn >= endDay {
 		return time.Time{}, fmt.Errorf("%w: received %s", ErrOutOfRange, received.Format(time.RFC3339))
-	}
-	if open {
-		return time.Time{}, nil
 	}
 
 	var due time.Time
@@ -86,12 +85,48 @@ func (c *Calendar) Deadline(received time.Time, d Duration, pauses ...Interval) 
 		due, ok = c.sameDay(received, d.cutoff)
 	}
 	if ok && len(pauses) > 0 {
-		due, ok = c.addWorking(due, c.pausedTime(received, pauses))
+		due, ok = c.paused(received, due, pauses)
 	}
 	if !ok {
 		return time.Time{}, fmt.Errorf("%w: %s after %s", ErrOutOfRange, d, received.Format(time.RFC3339))
 	}
 	return due, nil
+}
+
+// paused returns the earliest instant by which the working time from
+// received to due has run outside the pauses: due itself when no pause
+// starts before it, the zero time when an open pause does. It is false when
+// the result is beyond 2199.
+func (c *Calendar) paused(received, due time.Time, pauses []Interval) (time.Time, bool) {
+	byStart := func(a, b Interval) int { return a.Start.Compare(b.Start) }
+	ps := pauses // a dossier records its pauses in order: no copy needed
+	if !slices.IsSortedFunc(ps, byStart) {
+		ps = slices.Clone(pauses)
+		slices.SortFunc(ps, byStart)
+	}
+	running := received // the clock runs from here, and runs out at due
+	for _, p := range ps {
+		if !p.Start.Before(due) {
+			break // this pause and every later one start after the time has run out
+		}
+		if p.Open() {
+			return time.Time{}, true
+		}
+		if !p.End.After(running) {
+			continue // over before the clock started, or within a pause already counted
+		}
+		stop := p.Start
+		if stop.Before(running) {
+			stop = running // p began while the clock was already stopped
+		}
+		owed := c.WorkingTime(stop, due)
+		running = p.End
+		var ok bool
+		if due, ok = c.addWorking(running, owed); !ok {
+			return time.Time{}, false
+		}
+	}
+	return due, true
 }
 
 // WorkingTime returns the working time from one instant to another, negative
@@ -105,30 +140,6 @@ func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
 	total := tpos - fpos
 	for y := fy; y < ty; y++ {
 		total += c.year(y).cum[c.year(y).ndays]
-	}
-	return total
-}
-
-// pausedTime returns the working time covered by the union of the pauses,
-// counted from received.
-func (c *Calendar) pausedTime(received time.Time, pauses []Interval) time.Duration {
-	byStart := func(a, b Interval) int { return a.Start.Compare(b.Start) }
-	ps := pauses // a dossier records its pauses in order: no copy needed
-	if !slices.IsSortedFunc(ps, byStart) {
-		ps = slices.Clone(pauses)
-		slices.SortFunc(ps, byStart)
-	}
-	var total time.Duration
-	cur := received
-	for _, p := range ps {
-		start := p.Start
-		if start.Before(cur) {
-			start = cur
-		}
-		if p.End.After(start) {
-			total += c.WorkingTime(start, p.End)
-			cur = p.End
-		}
 	}
 	return total
 }

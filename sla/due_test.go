@@ -49,35 +49,62 @@ func TestDue(t *testing.T) {
 	t.Parallel()
 	cal := sla.Default()
 	for _, tt := range dueTests {
-		got, err := cal.Deadline(at(tt.received), tt.d)
+		got, err := cal.Due(at(tt.received), tt.d)
 		require.NoError(t, err, tt.name)
 		assert.Equal(t, at(tt.want), got, tt.name)
 		assert.Equal(t, sla.ICT, got.Location(), tt.name)
 	}
 }
 
+var pauseTests = []struct {
+	name     string
+	received string
+	d        sla.Duration
+	pauses   [][2]string // start, end ("" for an open pause)
+	want     string      // "" for no due time yet
+}{
+	{"an open pause stops the clock: no due time yet", "2025-03-03 09:00", sla.WorkingDays(5), [][2]string{{"2025-03-04 09:00", ""}}, ""},
+	{"16 working hours paused", "2025-03-03 09:00", sla.WorkingDays(5), [][2]string{{"2025-03-04 09:00", "2025-03-06 09:00"}}, "2025-03-12 09:00"},
+	{"overlapping pauses count once", "2025-03-03 09:00", sla.WorkingDays(5), [][2]string{{"2025-03-04 09:00", "2025-03-05 09:00"}, {"2025-03-04 13:00", "2025-03-06 09:00"}}, "2025-03-12 09:00"},
+	{"a pause outside working time costs nothing", "2025-03-03 09:00", sla.WorkingDays(5), [][2]string{{"2025-03-07 17:00", "2025-03-10 07:30"}}, "2025-03-10 09:00"},
+	{"only the part after receipt counts", "2025-03-03 09:00", sla.WorkingDays(5), [][2]string{{"2025-02-28 09:00", "2025-03-03 10:00"}}, "2025-03-10 10:00"},
+	{"30 days end Wed 2/4 17:00; 2h30 paused push it into Thursday", "2025-03-03 09:00", sla.CalendarDays(30), [][2]string{{"2025-03-04 09:00", "2025-03-04 13:00"}}, "2025-04-03 10:00"},
+
+	// A pause from the due time on changes nothing: the clock has run out.
+	{"a pause after the due time changes nothing", "2025-03-03 08:00", sla.WorkingDays(2), [][2]string{{"2025-03-10 08:00", "2025-03-12 08:00"}}, "2025-03-05 08:00"},
+	{"a pause from the due time itself changes nothing", "2025-03-03 08:00", sla.WorkingDays(2), [][2]string{{"2025-03-05 08:00", "2025-03-12 08:00"}}, "2025-03-05 08:00"},
+	{"a pause from a minute before the due time owes that minute after it", "2025-03-03 08:00", sla.WorkingDays(2), [][2]string{{"2025-03-05 07:59", "2025-03-12 08:00"}}, "2025-03-12 08:01"},
+	{"an open pause from the due time changes nothing", "2025-03-03 08:00", sla.WorkingDays(2), [][2]string{{"2025-03-05 08:00", ""}}, "2025-03-05 08:00"},
+	{"a pause in the evening after a due time at the close changes nothing", "2025-03-06 17:00", sla.WorkingDays(1), [][2]string{{"2025-03-07 17:30", "2025-03-10 17:00"}}, "2025-03-07 17:00"},
+	{"a pause before the due time and one after it: only the first counts", "2025-03-03 08:00", sla.WorkingDays(2), [][2]string{{"2025-03-04 08:00", "2025-03-04 09:00"}, {"2025-03-06 08:00", "2025-03-07 08:00"}}, "2025-03-05 09:00"},
+	{"a pause that moves the due time into a later pause: both count", "2025-03-03 08:00", sla.WorkingDays(2), [][2]string{{"2025-03-04 08:00", "2025-03-06 08:00"}, {"2025-03-06 10:00", "2025-03-07 10:00"}}, "2025-03-10 08:00"},
+	{"working hours, a pause after the due time", "2025-03-04 07:30", sla.WorkingHours(4), [][2]string{{"2025-03-04 13:00", "2025-03-05 17:00"}}, "2025-03-04 11:30"},
+	{"calendar days, a pause after the due time", "2025-03-03 09:00", sla.CalendarDays(2), [][2]string{{"2025-03-06 09:00", "2025-03-07 09:00"}}, "2025-03-05 17:00"},
+	{"months, a pause after the due time", "2025-01-31 10:00", sla.Months(1), [][2]string{{"2025-03-03 09:00", "2025-03-04 09:00"}}, "2025-02-28 17:00"},
+	{"same day, a pause after the due time", "2025-03-04 14:00", sla.SameDay(15 * time.Hour), [][2]string{{"2025-03-05 08:00", "2025-03-06 08:00"}}, "2025-03-04 17:00"},
+	{"same day, an hour paused owes an hour the next day", "2025-03-04 14:00", sla.SameDay(15 * time.Hour), [][2]string{{"2025-03-04 15:00", "2025-03-04 16:00"}}, "2025-03-05 08:30"},
+}
+
 func TestDueWithPauses(t *testing.T) {
 	t.Parallel()
 	cal := sla.Default()
-	received := at("2025-03-03 09:00")
-	five := sla.WorkingDays(5)
-
-	open := cal.Due(received, five, sla.Interval{Start: at("2025-03-04 09:00")})
-	assert.True(t, open.IsZero(), "an open pause stops the clock: no due time yet")
-
-	overlapping := cal.Due(received, five,
-		sla.Interval{Start: at("2025-03-04 09:00"), End: at("2025-03-05 09:00")},
-		sla.Interval{Start: at("2025-03-04 13:00"), End: at("2025-03-06 09:00")})
-	assert.Equal(t, at("2025-03-12 09:00"), overlapping, "overlapping pauses count once")
-
-	weekend := cal.Due(received, five, sla.Interval{Start: at("2025-03-07 17:00"), End: at("2025-03-10 07:30")})
-	assert.Equal(t, at("2025-03-10 09:00"), weekend, "a pause outside working time costs nothing")
-
-	before := cal.Due(received, five, sla.Interval{Start: at("2025-02-28 09:00"), End: at("2025-03-03 10:00")})
-	assert.Equal(t, at("2025-03-10 10:00"), before, "only the part after receipt counts")
-
-	calendar := cal.Due(received, sla.CalendarDays(30), sla.Interval{Start: at("2025-03-04 09:00"), End: at("2025-03-04 13:00")})
-	assert.Equal(t, at("2025-04-03 10:00"), calendar, "30 days end Wed 2/4 17:00; 2h30 paused push it into Thursday")
+	for _, tt := range pauseTests {
+		var pauses []sla.Interval
+		for _, p := range tt.pauses {
+			iv := sla.Interval{Start: at(p[0])}
+			if p[1] != "" {
+				iv.End = at(p[1])
+			}
+			pauses = append(pauses, iv)
+		}
+		got, err := cal.Due(at(tt.received), tt.d, pauses...)
+		require.NoError(t, err, tt.name)
+		if tt.want == "" {
+			assert.True(t, got.IsZero(), "%s: got %s", tt.name, got)
+			continue
+		}
+		assert.Equal(t, at(tt.want), got, tt.name)
+	}
 }
 
 func TestDueBadInput(t *testing.T) {
@@ -102,32 +129,41 @@ func TestDueBadInput(t *testing.T) {
 		{"pause ending before it starts", sla.WorkingDays(1), []sla.Interval{{Start: at("2025-03-04 09:00"), End: at("2025-03-04 08:00")}}, sla.ErrInvalidInterval},
 	}
 	for _, tt := range tests {
-		got, err := cal.Deadline(received, tt.d, tt.pauses...)
+		got, err := cal.Due(received, tt.d, tt.pauses...)
 		assert.ErrorIs(t, err, tt.target, tt.name)
 		assert.True(t, got.IsZero(), tt.name)
-		assert.True(t, cal.Due(received, tt.d, tt.pauses...).IsZero(), tt.name)
 	}
-	_, err := cal.Deadline(at("1899-12-31 09:00"), sla.WorkingDays(1))
+	_, err := cal.Due(at("1899-12-31 09:00"), sla.WorkingDays(1))
 	assert.ErrorIs(t, err, sla.ErrOutOfRange)
-	_, err = cal.Deadline(at("2199-12-31 09:00"), sla.WorkingDays(2))
+	_, err = cal.Due(at("2199-12-31 09:00"), sla.WorkingDays(2))
 	assert.ErrorIs(t, err, sla.ErrOutOfRange)
 }
 
-// naiveDue walks minute by minute: a reference written without the year
-// tables, to check Due against.
-func naiveDue(cal *sla.Calendar, received time.Time, amount time.Duration) time.Time {
-	t := received.Truncate(time.Minute)
-	var worked time.Duration
-	for {
-		if worked == amount {
-			return t
+// naiveDue walks minute by minute from received: a reference written
+// without the year tables, to check Due against. It returns the first
+// instant by which amount of working time has run outside the pauses, or
+// the zero time once an open pause stops the clock first. Times are whole
+// minutes.
+func naiveDue(cal *sla.Calendar, received time.Time, amount time.Duration, pauses []sla.Interval) time.Time {
+	t := received
+	for worked := time.Duration(0); worked < amount; t = t.Add(time.Minute) {
+		stopped := false
+		for _, p := range pauses {
+			if !t.Before(p.Start) && (p.Open() || t.Before(p.End)) {
+				if p.Open() {
+					return time.Time{}
+				}
+				stopped = true
+			}
 		}
-		if working(cal, t) {
+		if !stopped && working(cal, t) {
 			worked += time.Minute
 		}
-		t = t.Add(time.Minute)
 	}
+	return t
 }
+
+var standardWeek = sla.StandardWeek()
 
 // working reports whether the minute starting at t is working time.
 func working(cal *sla.Calendar, t time.Time) bool {
@@ -140,7 +176,7 @@ func working(cal *sla.Calendar, t time.Time) bool {
 		wd = time.Monday
 	}
 	clock := t.Sub(d.At(0, 0))
-	for _, s := range sla.StandardWeek()[wd] {
+	for _, s := range standardWeek[wd] {
 		if clock >= s.Start && clock < s.End {
 			return true
 		}
@@ -148,18 +184,67 @@ func working(cal *sla.Calendar, t time.Time) bool {
 	return false
 }
 
+// naiveWorked counts the working minutes in [from, to).
+func naiveWorked(cal *sla.Calendar, from, to time.Time) time.Duration {
+	var n time.Duration
+	for t := from; t.Before(to); t = t.Add(time.Minute) {
+		if working(cal, t) {
+			n += time.Minute
+		}
+	}
+	return n
+}
+
+// TestDueAgainstNaive compares Due with the minute-by-minute reference for
+// random receipts, limits of every kind, and up to three random pauses:
+// before receipt, across it, after the due time, overlapping, outside
+// working time, and sometimes open.
 func TestDueAgainstNaive(t *testing.T) {
 	t.Parallel()
 	cal := sla.Default()
 	rng := rand.New(rand.NewPCG(1, 2))
 	start := at("2023-12-01 00:00")
-	for range 300 {
-		received := start.Add(time.Duration(rng.IntN(3*365*24*60)) * time.Minute)
-		hours := 1 + rng.IntN(15*8)
-		want := naiveDue(cal, received, time.Duration(hours)*time.Hour)
-		got := cal.Due(received, sla.WorkingHours(hours))
-		require.Equal(t, want, got, "received %s + %d working hours", received, hours)
-		assert.Equal(t, time.Duration(hours)*time.Hour, cal.WorkingTime(received, got), "WorkingTime counts it back")
+	minute := func(max int) time.Duration { return time.Duration(rng.IntN(max)) * time.Minute }
+	const day = 24 * 60
+	for i := range 400 {
+		received := start.Add(minute(3 * 365 * day))
+		var d sla.Duration
+		switch rng.IntN(5) {
+		case 0:
+			d = sla.WorkingHours(1 + rng.IntN(15*8))
+		case 1:
+			d = sla.WorkingDays(1 + rng.IntN(15))
+		case 2:
+			d = sla.CalendarDays(1 + rng.IntN(30))
+		case 3:
+			d = sla.Months(1 + rng.IntN(2))
+		default:
+			d = sla.SameDay(minute(day))
+		}
+		var pauses []sla.Interval
+		for range rng.IntN(4) {
+			p := sla.Interval{Start: received.Add(minute(25*day) - 3*day*time.Minute)}
+			if rng.IntN(8) > 0 {
+				p.End = p.Start.Add(minute(6 * day))
+			}
+			pauses = append(pauses, p)
+		}
+
+		// The working time of the limit: what it adds, or for a limit
+		// counted on the calendar what it gives without pauses.
+		amount, fixed := d.Nominal(8 * time.Hour)
+		if !fixed {
+			unpaused, err := cal.Due(received, d)
+			require.NoError(t, err)
+			amount = naiveWorked(cal, received, unpaused)
+		}
+		want := naiveDue(cal, received, amount, pauses)
+		got, err := cal.Due(received, d, pauses...)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "case %d: received %s + %s, pauses %v", i, received, d, pauses)
+		if len(pauses) == 0 {
+			assert.Equal(t, amount, cal.WorkingTime(received, got), "WorkingTime counts it back")
+		}
 	}
 }
 

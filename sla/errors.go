@@ -7,7 +7,8 @@ import (
 
 var (
 	// ErrOutOfRange means a date or a result falls outside the years the
-	// calendar covers, 1900 to 2199 (the range of the lunar calendar).
+	// calendar covers, 1900 to 2199 (solar years whose lunar dates package
+	// lunar converts).
 	ErrOutOfRange = errors.New("sla: date out of range 1900–2199")
 
 	// ErrInvalidDuration means a Duration is unset or negative.

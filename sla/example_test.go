@@ -12,13 +12,29 @@ import (
 func ExampleCalendar_Due() {
 	cal := sla.Default()
 	received := time.Date(2025, time.January, 24, 10, 0, 0, 0, sla.ICT)
-	limit, _ := sla.ParseDuration("03 ngày làm việc")
-	fmt.Println(cal.Due(received, limit).Format("Mon 2006-01-02 15:04"))
-	// Output: Wed 2025-02-05 10:00
+	limit, err := sla.ParseDuration("03 ngày làm việc")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	due, err := cal.Due(received, limit)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
+
+	// An unset limit is an error, not a zero due time.
+	_, err = cal.Due(received, sla.Duration{})
+	fmt.Println(err)
+	// Output:
+	// Wed 2025-02-05 10:00
+	// sla: invalid duration: unset
 }
 
 // While the applicant supplements the dossier, the clock stops: the due time
-// moves back by the working time paused.
+// moves back by the working time paused. A pause that starts after the due
+// time changes nothing.
 func ExampleCalendar_Due_pause() {
 	cal := sla.Default()
 	received := time.Date(2025, time.March, 3, 9, 0, 0, 0, sla.ICT)
@@ -27,9 +43,26 @@ func ExampleCalendar_Due_pause() {
 		End:   time.Date(2025, time.March, 6, 9, 0, 0, 0, sla.ICT),
 	}
 	fmt.Println(cal.WorkingTime(pause.Start, pause.End))
-	fmt.Println(cal.Due(received, sla.WorkingDays(5), pause).Format("Mon 2006-01-02 15:04"))
+	due, err := cal.Due(received, sla.WorkingDays(5), pause)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
+
+	late := sla.Interval{
+		Start: time.Date(2025, time.March, 17, 9, 0, 0, 0, sla.ICT),
+		End:   time.Date(2025, time.March, 19, 9, 0, 0, 0, sla.ICT),
+	}
+	due, err = cal.Due(received, sla.WorkingDays(5), pause, late)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
 	// Output:
 	// 16h0m0s
+	// Wed 2025-03-12 09:00
 	// Wed 2025-03-12 09:00
 }
 
@@ -41,7 +74,12 @@ func ExampleSameDay() {
 	limit := sla.SameDay(15 * time.Hour)
 	fmt.Println(limit)
 	received := time.Date(2025, time.April, 25, 16, 0, 0, 0, sla.ICT)
-	fmt.Println(cal.Due(received, limit).Format("Mon 2006-01-02 15:04"))
+	due, err := cal.Due(received, limit)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(due.Format("Mon 2006-01-02 15:04"))
 	// Output:
 	// trong ngày, sau 15 giờ chuyển sang ngày làm việc tiếp theo
 	// Sat 2025-04-26 17:00
@@ -89,7 +127,7 @@ func ExampleCalendar_Holidays() {
 // A province adds a day off that the law has not yet (or has just) made
 // statutory, and next year's official schedule, without upgrading motcua.
 // Vietnam Culture Day, 24/11, is not in the defaults: Resolution 80-NQ/TW
-// chose it, but no amendment of Art. 112 is confirmed (DOMAIN.md §2).
+// chose it, but no amendment of Labor Code 2019, Art. 112 is confirmed.
 func ExampleNew() {
 	cal, err := sla.New(sla.Config{
 		Rules: []sla.Rule{{Name: "Ngày Văn hóa Việt Nam", Month: time.November, Day: 24, From: sla.Date{Year: 2027, Month: time.January, Day: 1}}},

@@ -47,9 +47,11 @@ type Holiday struct {
 	Date Date
 	Name string // in Vietnamese, e.g. "Tết Nguyên đán"
 	Kind HolidayKind
-	// Projected marks a day that rests on a decision the Government has not
-	// published for that year (where Tết's five days fall, which day joins
-	// 2/9), so the calendar projected it with the documented defaults.
+	// Projected marks a day that rests on a decision the year's Schedule
+	// does not hold, so the calendar projected it with the documented
+	// defaults: Tết's five days and their compensatory days when
+	// Schedule.TetBefore is unset, 2/9's second day when
+	// Schedule.SecondNationalDay is.
 	Projected bool
 }
 
@@ -145,7 +147,7 @@ var lawRules = []Rule{
 
 // statutory returns the statutory holidays of solar year y, in no order.
 func (c *Calendar) statutory(y int) []Holiday {
-	s, official := c.schedules[y]
+	s := c.schedules[y] // a zero Schedule when none is published: all projected
 	var hs []Holiday
 	for _, rules := range [][]Rule{lawRules, c.rules} {
 		for _, r := range rules {
@@ -156,7 +158,7 @@ func (c *Calendar) statutory(y int) []Holiday {
 	}
 
 	// Tết: five days around lunar 1/1, placed by the year's decision
-	// (Art. 112(1)(b)).
+	// (Art. 112(1)(b)); projected when the decision did not place them.
 	if ty, tm, td, err := lunar.ToSolar(lunar.Date{Year: y, Month: 1, Day: 1}); err == nil {
 		before := s.TetBefore
 		if before == 0 {
@@ -164,7 +166,7 @@ func (c *Calendar) statutory(y int) []Holiday {
 		}
 		first := Date{ty, tm, td}.AddDays(-before)
 		for i := range 5 {
-			hs = append(hs, Holiday{Date: first.AddDays(i), Name: nameTet, Kind: Statutory, Projected: !official})
+			hs = append(hs, Holiday{Date: first.AddDays(i), Name: nameTet, Kind: Statutory, Projected: s.TetBefore == 0})
 		}
 	}
 
@@ -174,7 +176,7 @@ func (c *Calendar) statutory(y int) []Holiday {
 		if day == 0 {
 			day = c.projectSecondNationalDay(y)
 		}
-		hs = append(hs, Holiday{Date: Date{y, time.September, day}, Name: nameNationalDay, Kind: Statutory, Projected: !official && s.SecondNationalDay == 0})
+		hs = append(hs, Holiday{Date: Date{y, time.September, day}, Name: nameNationalDay, Kind: Statutory, Projected: s.SecondNationalDay == 0})
 	}
 	return hs
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// officialTests are the official civil-servant schedules of DOMAIN.md §2:
-// every Monday–Friday day off, and the Saturdays worked.
+// officialTests are the official civil-servant schedules 2020–2026 of the
+// Prime Minister's yearly holiday notices (bundled in schedule.go): every
+// Monday–Friday day off, and the Saturdays worked.
 var officialTests = []struct {
 	year   int
 	off    []string // "d/m", weekdays only
@@ -131,6 +132,44 @@ func TestProjectedYear(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"2027-02-04", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-02-09", "2027-02-10"}, tet)
+}
+
+// A schedule that decides only some things leaves the rest projected: each
+// day is projected unless the field that places it was decided.
+func TestProjectedPartialSchedule(t *testing.T) {
+	t.Parallel()
+	swap := []sla.Swap{{Off: sla.Date{Year: 2027, Month: 4, Day: 29}, Worked: sla.Date{Year: 2027, Month: 5, Day: 8}}}
+	tests := []struct {
+		name                      string
+		schedule                  sla.Schedule
+		tetProjected, ndProjected bool
+	}{
+		{"only a swap", sla.Schedule{Year: 2027, Swaps: swap}, true, true},
+		{"only Tết", sla.Schedule{Year: 2027, TetBefore: 2}, false, true},
+		{"only 2/9", sla.Schedule{Year: 2027, SecondNationalDay: 3}, true, false},
+		{"both", sla.Schedule{Year: 2027, TetBefore: 2, SecondNationalDay: 3, Swaps: swap}, false, false},
+	}
+	for _, tt := range tests {
+		cal, err := sla.New(sla.Config{Schedules: []sla.Schedule{tt.schedule}})
+		require.NoError(t, err, tt.name)
+		// 2027: Tết 4–8/2 with 9/2 and 10/2 for the weekend; 2/9 (Thursday)
+		// and 3/9.
+		var tet, second int
+		for _, h := range cal.Holidays(2027) {
+			switch {
+			case strings.Contains(h.Name, "Tết Nguyên đán"):
+				tet++
+				assert.Equal(t, tt.tetProjected, h.Projected, "%s: %s %s", tt.name, h.Date, h.Name)
+			case h.Date == sla.Date{Year: 2027, Month: 9, Day: 3}:
+				second++
+				assert.Equal(t, tt.ndProjected, h.Projected, "%s: %s %s", tt.name, h.Date, h.Name)
+			default:
+				assert.False(t, h.Projected, "%s: %s %s is decided by law or by the schedule", tt.name, h.Date, h.Name)
+			}
+		}
+		assert.Equal(t, 7, tet, tt.name)
+		assert.Equal(t, 1, second, tt.name)
+	}
 }
 
 func TestNationalDayBefore2021(t *testing.T) {

@@ -31,8 +31,8 @@ func clockString(d time.Duration) string {
 type Week [7][]Session
 
 // StandardWeek returns the usual desk week of the state sector: Monday to
-// Friday, 07:30–11:30 and 13:00–17:00 (DOMAIN.md §3; provinces vary). Each
-// call returns a new Week that the caller may change.
+// Friday, 07:30–11:30 and 13:00–17:00 (provinces vary). Each call returns a
+// new Week that the caller may change.
 func StandardWeek() Week {
 	var w Week
 	for d := time.Monday; d <= time.Friday; d++ {
@@ -63,10 +63,36 @@ func (w *Week) validate() error {
 		return &ConfigError{Field: "Week", Reason: "no weekday has desk hours"}
 	}
 	if len(w[time.Monday]) == 0 {
-		// A make-up Saturday is worked with Monday's hours (DOMAIN.md §3).
+		// A make-up Saturday ("làm bù" in the Prime Minister's yearly holiday
+		// notices) is a full working day: it is worked with Monday's hours.
 		return &ConfigError{Field: "Week[Monday]", Reason: "Monday needs desk hours: make-up Saturdays use them"}
 	}
 	return nil
+}
+
+// regularDay returns the working time that most weekdays with desk hours
+// have, the longest of them on a tie.
+func (w *Week) regularDay() time.Duration {
+	var lengths [7]time.Duration
+	for wd, ss := range w {
+		for _, s := range ss {
+			lengths[wd] += s.length()
+		}
+	}
+	var best time.Duration
+	bestDays := 0
+	for _, l := range lengths {
+		days := 0
+		for _, m := range lengths {
+			if m == l {
+				days++
+			}
+		}
+		if l > 0 && (days > bestDays || days == bestDays && l > best) {
+			best, bestDays = l, days
+		}
+	}
+	return best
 }
 
 func (w *Week) empty() bool {

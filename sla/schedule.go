@@ -10,8 +10,10 @@ import (
 // the Labor Code leaves to it: where Tết's five days fall, which day joins
 // 2/9, swapped working days and any extra day off. The rules do the rest
 // (fixed-date holidays, compensation), so a Schedule holds only the
-// decisions. A year without a Schedule is projected with the defaults, and
-// its decided days are marked Projected.
+// decisions. A decision left zero, or a year without a Schedule, is
+// projected with the defaults, and the days it places are marked
+// Holiday.Projected: a Schedule that decides only a swap leaves Tết and 2/9
+// projected.
 type Schedule struct {
 	Year int
 	// TetBefore is how many of Tết's five statutory days come before lunar
@@ -54,10 +56,9 @@ func BundledSchedules() []Schedule {
 	return out
 }
 
-// bundled holds the official schedules of the state sector, from the table
-// "Official civil-servant schedules, 2020–2026" in DOMAIN.md §2 (high
-// confidence: the Prime Minister's yearly decisions as announced by the
-// Ministry of Labour, later the Ministry of Home Affairs).
+// bundled holds the official schedules of the state sector, 2020–2026: the
+// Prime Minister's yearly decisions on the holidays of civil servants, as
+// announced by the Ministry of Labour, later the Ministry of Home Affairs.
 var bundled = []Schedule{
 	{Year: 2020, TetBefore: 2, Source: "Lịch nghỉ lễ, Tết năm 2020 của cán bộ, công chức, viên chức"},
 	{Year: 2021, TetBefore: 2, SecondNationalDay: 3, Source: "Lịch nghỉ lễ, Tết năm 2021 của cán bộ, công chức, viên chức"},

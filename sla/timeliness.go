@@ -42,7 +42,7 @@ func (t Timeliness) String() string {
 }
 
 // Resolved reports whether t counts towards the on-time rate's numerator,
-// (early + on time) ÷ resolved (DOMAIN.md §5).
+// (early + on time) ÷ resolved, as provincial reports and OpenCPS count it.
 func (t Timeliness) Resolved() bool { return t == Early || t == OnTime }
 
 // Classify judges a dossier finished at finished against its due time:

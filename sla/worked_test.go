@@ -10,7 +10,8 @@ import (
 	"github.com/motcua/motcua/sla/slatest"
 )
 
-// The worked examples of the sla issue, kept as a slatest table.
+// The worked examples of testdata/worked_examples.json, kept as a slatest
+// table.
 func TestWorkedExamples(t *testing.T) {
 	t.Parallel()
 	f, err := os.Open("testdata/worked_examples.json")

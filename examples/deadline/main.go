@@ -72,7 +72,7 @@ func run(args []string, w io.Writer) error {
 		return err
 	}
 	cal := sla.Default()
-	due, err := cal.Deadline(received, limit, paused...)
+	due, err := cal.Due(received, limit, paused...)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,11 @@ func run(args []string, w io.Writer) error {
 	fmt.Fprintf(w, "Nhận hồ sơ:       %s\n", stamp(received))
 	fmt.Fprintf(w, "Thời hạn:         %s\n", limit)
 	for _, p := range paused {
-		fmt.Fprintf(w, "Tạm dừng:         %s → %s (%s làm việc)\n", stamp(p.Start), stamp(p.End), hours(cal.WorkingTime(p.Start, p.End)))
+		counted := hours(cal.WorkingTime(p.Start, p.End)) + " làm việc"
+		if !p.Start.Before(due) {
+			counted = "sau hạn trả kết quả, không tính"
+		}
+		fmt.Fprintf(w, "Tạm dừng:         %s → %s (%s)\n", stamp(p.Start), stamp(p.End), counted)
 	}
 	fmt.Fprintf(w, "Hẹn trả kết quả:  %s\n", stamp(due))
 	fmt.Fprintf(w, "Ngày làm việc:    %d sau ngày nhận, đến hết ngày hẹn trả (%s làm việc)\n",

@@ -299,7 +299,7 @@ type option struct {
 func (s *sim) options(j *job, o outcome, asOf time.Time) []option {
 	var opts []option
 	for _, l := range s.limits[j.channel] {
-		due, err := s.cal.Deadline(j.received, l.d)
+		due, err := s.cal.Due(j.received, l.d)
 		if err != nil {
 			continue
 		}
@@ -311,7 +311,8 @@ func (s *sim) options(j *job, o outcome, asOf time.Time) []option {
 		case onTime:
 			ok = !due.After(asOf)
 		case late:
-			ok = !s.cal.Due(due, sla.WorkingHours(1)).After(asOf)
+			lateBy1h, err := s.cal.Due(due, sla.WorkingHours(1))
+			ok = err == nil && !lateBy1h.After(asOf)
 		case open:
 			ok = due.After(asOf)
 		}
@@ -339,7 +340,8 @@ func (s *sim) resolve(j *job, asOf time.Time) time.Time {
 		return j.due
 	default:
 		for h := 1 + s.rng.IntN(8); ; h-- {
-			if t := s.cal.Due(j.due, sla.WorkingHours(h)); h == 1 || !t.After(asOf) {
+			// j.due lies in the simulated year, well inside the calendar: no error.
+			if t, _ := s.cal.Due(j.due, sla.WorkingHours(h)); h == 1 || !t.After(asOf) {
 				return t
 			}
 		}

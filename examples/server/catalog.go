@@ -199,7 +199,7 @@ func (s *server) due(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	due, err := s.cal.Deadline(received, d)
+	due, err := s.cal.Due(received, d)
 	if err != nil {
 		s.fail(w, r, invalidValue("Không tính được hạn: thời điểm nằm ngoài lịch (1900–2199)."))
 		return

@@ -66,10 +66,11 @@
 //
 // # Supported range
 //
-// Solar dates 1900-01-01 to 2199-12-31 inclusive: lunar years 1899 (from
-// its month 12) to 2199 (up to its 14/11). Dates outside it, and lunar dates
-// that would fall outside it, give ErrOutOfRange. LeapMonth and MonthDays
-// accept the whole lunar years 1899 to 2199.
+// Lunar years 1899 (from its month 12) to 2199 in full: solar dates
+// 1900-01-01 to 2200-02-14 inclusive, the last being 30/12/2199, the eve of
+// Tết 2200. Dates outside it, and lunar dates that would fall outside it,
+// give ErrOutOfRange. LeapMonth and MonthDays accept the whole lunar years
+// 1899 to 2199.
 //
 // # Uncertain months
 //

@@ -14,6 +14,8 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add(2025, 1, 29)
 	f.Add(1900, 1, 1)
 	f.Add(2199, 12, 31)
+	f.Add(2200, 2, 14)
+	f.Add(2200, 2, 15)
 	f.Add(2025, 2, 30)
 	f.Add(math.MaxInt, math.MinInt, 0)
 	f.Add(-1, 13, math.MaxInt)
@@ -45,6 +47,7 @@ func FuzzToSolar(f *testing.F) {
 	f.Add(2033, 11, 1, true)
 	f.Add(1899, 11, 29, false)
 	f.Add(2199, 11, 14, false)
+	f.Add(2199, 12, 30, false)
 	f.Add(math.MinInt, math.MaxInt, -1, true)
 	f.Fuzz(func(t *testing.T, year, month, day int, leap bool) {
 		in := Date{Year: year, Month: month, Day: day, Leap: leap}

@@ -12,20 +12,21 @@ import (
 
 //go:generate go run ./internal/gen -o table.go
 
-// The supported range. The table holds lunar years firstYear..lastYear+1;
-// the extra year lets the tests check that each year ends where the next
-// begins.
+// The supported range: solar 1900-01-01 up to the end of lunar year
+// lastYear, which falls in solar 2200. The table holds lunar years
+// firstYear..lastYear+1; the extra year places the end of lastYear and lets
+// the tests check that each year ends where the next begins.
 const (
 	minSolarYear = 1900
-	maxSolarYear = 2199
 	firstYear    = 1899 // lunar year containing 1900-01-01
-	lastYear     = 2199 // lunar year containing 2199-12-31
+	lastYear     = 2199 // the last lunar year supported in full
 )
 
 var (
 	// ErrOutOfRange reports a date outside the supported range: solar
-	// 1900-01-01 to 2199-12-31, and the lunar dates that fall on those days.
-	ErrOutOfRange = errors.New("lunar: date out of range 1900-01-01..2199-12-31")
+	// 1900-01-01 to 2200-02-14 (the last day of lunar 2199), and the lunar
+	// dates that fall on those days.
+	ErrOutOfRange = errors.New("lunar: date out of range 1900-01-01..2200-02-14")
 
 	// ErrInvalidDate reports a date that does not exist: a lunar month
 	// outside 1..12, a day 30 in a 29-day month, Leap on a month that is not
@@ -104,19 +105,20 @@ func index(m int, isLeap bool, leap int) (int, bool) {
 	}
 }
 
-// minDay and maxDay bound the supported range in days since 1970-01-01.
+// minDay and maxDay bound the supported range in days since 1970-01-01:
+// maxDay is the eve of Tết lastYear+1.
 var (
 	minDay = civil.Days(minSolarYear, 1, 1)
-	maxDay = civil.Days(maxSolarYear, 12, 31)
+	maxDay = civil.YearStart(lastYear+1) + tetOffset(years[lastYear+1-firstYear]) - 1
 )
 
 // FromSolar converts a Gregorian date (in Vietnam, UTC+7) to its lunar date.
 //
-// It returns ErrOutOfRange outside 1900-01-01..2199-12-31 and ErrInvalidDate
-// for a day that does not exist, such as 2025-02-30. It runs in constant
-// time without allocating.
+// It returns ErrOutOfRange outside 1900-01-01..2200-02-14 (the last day of
+// lunar 2199) and ErrInvalidDate for a day that does not exist, such as
+// 2025-02-30. It runs in constant time without allocating.
 func FromSolar(year int, month time.Month, day int) (Date, error) {
-	if year < minSolarYear || year > maxSolarYear {
+	if year < minSolarYear || year > lastYear+1 {
 		return Date{}, fmt.Errorf("%w: solar year %d", ErrOutOfRange, year)
 	}
 	if month < time.January || month > time.December || day < 1 || day > civil.DaysIn(year, int(month)) {
@@ -124,6 +126,9 @@ func FromSolar(year int, month time.Month, day int) (Date, error) {
 	}
 	j := civil.YearStart(year)
 	n := j + civil.DayOfYear(year, int(month), day)
+	if n > maxDay {
+		return Date{}, fmt.Errorf("%w: solar %d-%02d-%02d is in lunar %d", ErrOutOfRange, year, int(month), day, lastYear+1)
+	}
 
 	// Tết falls in January or February, so a day belongs to the lunar year
 	// of its Gregorian year or to the one before.
@@ -161,8 +166,9 @@ func FromSolar(year int, month time.Month, day int) (Date, error) {
 // ToSolar converts a lunar date to its Gregorian date.
 //
 // It returns ErrInvalidDate for a lunar date that does not exist and
-// ErrOutOfRange for a lunar year outside 1899..2199 or a date whose solar
-// day falls outside 1900-01-01..2199-12-31. It runs in constant time
+// ErrOutOfRange for a lunar year outside 1899..2199 or a date of lunar 1899
+// before 1900-01-01. Every date of lunar 1900..2199 converts, those of the
+// last months of 2199 to days of solar 2200. It runs in constant time
 // without allocating.
 func ToSolar(d Date) (year int, month time.Month, day int, err error) {
 	if d.Year < firstYear || d.Year > lastYear {
@@ -180,8 +186,8 @@ func ToSolar(d Date) (year int, month time.Month, day int, err error) {
 		return 0, 0, 0, fmt.Errorf("%w: lunar %v: the month has 29 days", ErrInvalidDate, d)
 	}
 	n := civil.YearStart(d.Year) + tetOffset(info) + monthStart(info, i) + d.Day - 1
-	if n < minDay || n > maxDay {
-		return 0, 0, 0, fmt.Errorf("%w: lunar %v", ErrOutOfRange, d)
+	if n < minDay {
+		return 0, 0, 0, fmt.Errorf("%w: lunar %v is before 1900", ErrOutOfRange, d)
 	}
 	y, m, dd := civil.Date(n)
 	return y, time.Month(m), dd, nil

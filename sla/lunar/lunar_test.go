@@ -19,8 +19,15 @@ func (s solar) String() string {
 	return time.Date(s.year, s.month, s.day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 
-// knownTests are facts from outside this package: DOMAIN.md §1 and the
-// official holiday schedules of DOMAIN.md §2 (Tết and Hùng Kings day),
+// next returns the day after s.
+func (s solar) next() solar {
+	y, m, d := time.Date(s.year, s.month, s.day+1, 0, 0, 0, 0, time.UTC).Date()
+	return solar{y, m, d}
+}
+
+// knownTests are facts from outside this package: the published Tết dates
+// that differ from China's, and the Prime Minister's yearly holiday notices
+// 2020–2026 (Tết and Hùng Kings day),
 // each also confirmed by the npm packages amlich 0.0.2 and @dqcai/vn-lunar
 // 1.0.1 (see testdata/tet.txt).
 var knownTests = []struct {
@@ -56,8 +63,8 @@ var knownTests = []struct {
 	{"Hùng Kings 2024", solar{2024, time.April, 18}, Date{2024, 3, 10, false}},
 	{"Hùng Kings 2025", solar{2025, time.April, 7}, Date{2025, 3, 10, false}},
 	{"Hùng Kings 2026", solar{2026, time.April, 26}, Date{2026, 3, 10, false}},
-	// 2031 has a leap third month; Hùng Kings day is the regular 10/3
-	// (DOMAIN.md §1), the leap 10/3 falls 29 days later.
+	// 2031 has a leap third month; Hùng Kings day (Labor Code 2019, Art.
+	// 112(1)(e)) is the regular 10/3, the leap 10/3 falls 29 days later.
 	{"Hùng Kings 2031", solar{2031, time.April, 1}, Date{2031, 3, 10, false}},
 	{"leap 10/3/2031", solar{2031, time.April, 30}, Date{2031, 3, 10, true}},
 
@@ -71,7 +78,9 @@ var knownTests = []struct {
 	// The ends of the range.
 	{"first supported day", solar{1900, time.January, 1}, Date{1899, 12, 1, false}},
 	{"Tết 1900", solar{1900, time.January, 31}, Date{1900, 1, 1, false}},
-	{"last supported day", solar{2199, time.December, 31}, Date{2199, 11, 14, false}},
+	{"last day of solar 2199", solar{2199, time.December, 31}, Date{2199, 11, 14, false}},
+	{"the last month of lunar 2199, in solar 2200", solar{2200, time.January, 16}, Date{2199, 12, 1, false}},
+	{"last supported day, the eve of Tết 2200", solar{2200, time.February, 14}, Date{2199, 12, 30, false}},
 }
 
 func TestKnownDates(t *testing.T) {
@@ -164,7 +173,9 @@ var fromSolarErrorTests = []struct {
 	err   error
 }{
 	{"day before the range", 1899, time.December, 31, ErrOutOfRange},
-	{"day after the range", 2200, time.January, 1, ErrOutOfRange},
+	{"day after the range, Tết 2200", 2200, time.February, 15, ErrOutOfRange},
+	{"a later day of 2200", 2200, time.December, 31, ErrOutOfRange},
+	{"the year after the range", 2201, time.January, 1, ErrOutOfRange},
 	{"huge year", math.MaxInt, time.January, 1, ErrOutOfRange},
 	{"negative year", math.MinInt, time.January, 1, ErrOutOfRange},
 	{"February 30", 2025, time.February, 30, ErrInvalidDate},
@@ -217,11 +228,9 @@ var toSolarErrorTests = []struct {
 	{"year 2200", Date{2200, 1, 1, false}, ErrOutOfRange},
 	{"huge year", Date{math.MaxInt, 1, 1, false}, ErrOutOfRange},
 	{"negative year", Date{math.MinInt, 1, 1, false}, ErrOutOfRange},
-	// Lunar 1899 began in February 1899 and lunar 2199 ends in 2200.
+	// Lunar 1899 began in February 1899, before the range.
 	{"Tết 1899 is before 1900", Date{1899, 1, 1, false}, ErrOutOfRange},
 	{"last day before the range", Date{1899, 11, 29, false}, ErrOutOfRange},
-	{"first day after the range", Date{2199, 11, 15, false}, ErrOutOfRange},
-	{"the last month of 2199", Date{2199, 12, 1, false}, ErrOutOfRange},
 }
 
 func TestToSolarErrors(t *testing.T) {
@@ -291,7 +300,39 @@ func TestEveryDay(t *testing.T) {
 		prev = got
 		days++
 	}
-	assert.Equal(t, 109573, days) // 300 Gregorian years
+	assert.Equal(t, 109573+31+14, days) // 300 Gregorian years and lunar 2199's days in 2200
+}
+
+// TestEveryLunarYear converts every day of every lunar year 1900..2199 to
+// its solar date and back, the last months of 2199 (in solar 2200) too.
+func TestEveryLunarYear(t *testing.T) {
+	t.Parallel()
+	prev := solar{1900, time.January, 30} // the eve of Tết 1900
+	for y := 1900; y <= 2199; y++ {
+		leap, err := LeapMonth(y)
+		require.NoError(t, err)
+		for m := 1; m <= 12; m++ {
+			for _, isLeap := range []bool{false, true} {
+				if isLeap && m != leap {
+					continue
+				}
+				l, err := MonthDays(y, m, isLeap)
+				require.NoError(t, err)
+				for d := 1; d <= l; d++ {
+					in := Date{y, m, d, isLeap}
+					sy, sm, sd, err := ToSolar(in)
+					require.NoError(t, err, "ToSolar(%v)", in)
+					got := solar{sy, sm, sd}
+					require.Equal(t, prev.next(), got, "ToSolar(%v) follows the day before", in)
+					back, err := FromSolar(sy, sm, sd)
+					require.NoError(t, err, "FromSolar(%v)", got)
+					require.Equal(t, in, back, "FromSolar(ToSolar(%v))", in)
+					prev = got
+				}
+			}
+		}
+	}
+	assert.Equal(t, solar{2200, time.February, 14}, prev)
 }
 
 // nextMonth returns the first day of the month after d's.

@@ -34,7 +34,7 @@ func AssertDue(t assert.TestingT, cal *sla.Calendar, received time.Time, d sla.D
 	if h, ok := t.(interface{ Helper() }); ok {
 		h.Helper()
 	}
-	got, err := cal.Deadline(received, d)
+	got, err := cal.Due(received, d)
 	if !assert.NoError(t, err, msgAndArgs...) {
 		return false
 	}
@@ -125,7 +125,7 @@ func (c *Case) compile() error {
 			}
 		}
 		c.check = func(t *testing.T, cal *sla.Calendar) {
-			got, err := cal.Deadline(received, d, pauses...)
+			got, err := cal.Due(received, d, pauses...)
 			if assert.NoError(t, err) {
 				assert.Equal(t, format(due), format(got), "due time of %s received %s", d, format(received))
 			}

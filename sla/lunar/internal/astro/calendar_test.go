@@ -15,7 +15,8 @@ func tetOf(y int, tz float64) ymd {
 }
 
 // The years in which the Vietnamese and Chinese calendars disagree on Tết
-// (DOMAIN.md §1, high confidence). Computing both from the same code with
+// in the published calendars of both countries (sla/lunar/doc.go lists
+// them). Computing both from the same code with
 // only the offset changed shows that the offset alone explains them.
 var tetTests = []struct {
 	year             int
