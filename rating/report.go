@@ -70,37 +70,37 @@ func within(t, from, to time.Time) bool {
 }
 
 // Build makes the report of [from, to) as of asOf from the dossiers of a
-// dossier.Store and the ratings of a Store, as NewReport does. The first
-// error reading either store is returned.
+// dossier.Store and the ratings of a Store, as NewReport does. It reads the
+// dossiers, then the ratings, and returns the first error reading either.
 func Build(ctx context.Context, cal *sla.Calendar, dossiers dossier.Store, ratings Store, from, to, asOf time.Time) (Report, error) {
 	var err error
-	ds := func(yield func(*dossier.Dossier) bool) {
-		for d, e := range dossiers.List(ctx, dossier.Filter{ReceivedFrom: from, ReceivedTo: to}) {
-			if e != nil {
-				err = e
-				return
-			}
-			if !yield(d) {
-				return
-			}
-		}
-	}
-	rs := func(yield func(Rating) bool) {
-		for x, e := range ratings.List(ctx, from, to) {
-			if e != nil {
-				err = e
-				return
-			}
-			if !yield(x) {
-				return
-			}
-		}
-	}
+	ds := untilError(dossiers.List(ctx, dossier.Filter{ReceivedFrom: from, ReceivedTo: to}), &err)
+	rs := untilError(ratings.List(ctx, from, to), &err)
 	r, rerr := NewReport(cal, from, to, asOf, ds, rs)
 	if err != nil {
 		return Report{}, err
 	}
 	return r, rerr
+}
+
+// untilError yields the values of seq up to its first error, which it
+// keeps in *err. It yields nothing once *err holds an error, so that
+// reading stops at the first one.
+func untilError[T any](seq iter.Seq2[T, error], err *error) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		if *err != nil {
+			return
+		}
+		for v, e := range seq {
+			if e != nil {
+				*err = e
+				return
+			}
+			if !yield(v) {
+				return
+			}
+		}
+	}
 }
 
 // A Count is a number of dossiers or ratings with its share of their whole.
