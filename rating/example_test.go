@@ -79,7 +79,7 @@ func ExampleTally() {
 	for range 445 {
 		t.Add(rating.Satisfied)
 	}
-	for _, l := range rating.Levels {
+	for _, l := range rating.Levels() {
 		fmt.Printf("%s: %d (%v)\n", l, t.Count(l), t.Share(l))
 	}
 	// Output:

@@ -20,9 +20,10 @@ const (
 	Unsatisfied Level = 3
 )
 
-// Levels lists the valid levels in order, the order of Tally.Shares and of
-// the report's lines.
-var Levels = [...]Level{VerySatisfied, Satisfied, Unsatisfied}
+// Levels returns the valid levels in order, the order of [Tally.Shares]
+// and of the report's lines. The array is the caller's: changing it changes
+// nothing else.
+func Levels() [3]Level { return [...]Level{VerySatisfied, Satisfied, Unsatisfied} }
 
 var levelNames = [...]string{
 	VerySatisfied: "Rất hài lòng",

@@ -42,7 +42,7 @@ func TestLevelValues(t *testing.T) {
 	assert.Equal(t, rating.Level(1), rating.VerySatisfied)
 	assert.Equal(t, rating.Level(2), rating.Satisfied)
 	assert.Equal(t, rating.Level(3), rating.Unsatisfied)
-	assert.Equal(t, [...]rating.Level{1, 2, 3}, rating.Levels)
+	assert.Equal(t, [...]rating.Level{1, 2, 3}, rating.Levels())
 }
 
 func TestLevelJSON(t *testing.T) {
@@ -88,7 +88,7 @@ func TestLevelJSON(t *testing.T) {
 
 func TestLevelMarshalJSON(t *testing.T) {
 	t.Parallel()
-	for _, l := range rating.Levels {
+	for _, l := range rating.Levels() {
 		b, err := json.Marshal(l)
 		require.NoError(t, err)
 		var back rating.Level

@@ -52,7 +52,7 @@ func (t Tally) Shares() [3]Percent {
 // Merge adds u's counts to t, to combine tallies made separately, for
 // example by several goroutines or desks.
 func (t *Tally) Merge(u Tally) {
-	for _, l := range Levels {
-		t.n[l] += u.n[l]
+	for i := range t.n {
+		t.n[i] += u.n[i]
 	}
 }

@@ -183,7 +183,7 @@ type lookupData struct {
 
 func (s *server) lookupData(code string) lookupData {
 	data := lookupData{Style: s.pages.style, Code: code}
-	for _, l := range rating.Levels {
+	for _, l := range rating.Levels() {
 		data.Levels = append(data.Levels, levelOption{Value: int(l), Text: l.String()})
 	}
 	return data
