@@ -15,7 +15,7 @@
 // pass the ratingtest conformance suite:
 //
 //	store := rating.NewMemStore()
-//	err := store.Add(ctx, rating.Rating{Dossier: "000.00.01.H26-250303-0007", Level: rating.VerySatisfied, At: time.Now()})
+//	err := store.Add(ctx, rating.Rating{Dossier: code, Level: rating.VerySatisfied, At: time.Now()})
 //
 // A level outside 1–3 or a rating from the future (more than ClockSkew
 // ahead of the store's clock) is refused with an error matching ErrInvalid.

@@ -50,7 +50,11 @@ func ExampleMemStore() {
 	now := time.Date(2025, time.March, 3, 9, 40, 0, 0, sla.ICT)
 	store := rating.NewMemStoreWithClock(func() time.Time { return now })
 
-	r := rating.Rating{Dossier: "000.00.01.H26-250303-0007", Level: rating.VerySatisfied, At: now, Channel: procedure.Direct}
+	code, err := dossier.ParseCode("000.00.01.H26-250303-0007")
+	if err != nil {
+		panic(err)
+	}
+	r := rating.Rating{Dossier: code, Level: rating.VerySatisfied, At: now, Channel: procedure.Direct}
 	fmt.Println(store.Add(ctx, r))
 	r.Level = rating.Satisfied
 	fmt.Println(errors.Is(store.Add(ctx, r), rating.ErrDuplicate))

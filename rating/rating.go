@@ -35,9 +35,9 @@ const ClockSkew = time.Minute
 type Rating struct {
 	// Dossier is the code of the dossier rated, such as
 	// 000.00.01.H26-200115-0042. It is optional: a kiosk at the centre's
-	// door takes ratings of a visit with no dossier. Ratings with no
-	// dossier are never duplicates.
-	Dossier string `json:"dossier,omitempty"`
+	// door takes ratings of a visit with no dossier, whose code is zero.
+	// Ratings with no dossier are never duplicates.
+	Dossier dossier.Code `json:"dossier,omitzero"`
 	// Level is how satisfied the citizen was.
 	Level Level `json:"level"`
 	// Comment is what the citizen wrote, if anything. Stores keep it in
@@ -53,8 +53,8 @@ type Rating struct {
 
 // Validate checks r as a Store does before keeping it, against the store's
 // clock now: a valid level, a set time at most ClockSkew after now, a
-// well-formed dossier code if any, and a known channel if any. The error
-// matches ErrInvalid.
+// valid dossier code if any, and a known channel if any. The error matches
+// ErrInvalid.
 func (r Rating) Validate(now time.Time) error {
 	if !r.Level.Valid() {
 		return &LevelError{Input: strconv.Itoa(int(r.Level))}
@@ -65,10 +65,8 @@ func (r Rating) Validate(now time.Time) error {
 	if r.At.After(now.Add(ClockSkew)) {
 		return fmt.Errorf("%w: rated at %s, after the clock's %s", ErrInvalid, r.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
-	if r.Dossier != "" {
-		if _, err := dossier.ParseCode(r.Dossier); err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalid, err)
-		}
+	if !r.Dossier.IsZero() && !r.Dossier.Valid() {
+		return fmt.Errorf("%w: the dossier code %q is not valid", ErrInvalid, r.Dossier.String())
 	}
 	if r.Channel != 0 && !r.Channel.Valid() {
 		return fmt.Errorf("%w: unknown channel %d", ErrInvalid, r.Channel)
@@ -76,13 +74,8 @@ func (r Rating) Validate(now time.Time) error {
 	return nil
 }
 
-// normalize brings r to the form stores keep: the dossier code as String
-// writes it and the comment in NFC. r must be valid.
+// normalize brings r to the form stores keep: the comment in NFC.
 func (r Rating) normalize() Rating {
-	if r.Dossier != "" {
-		c, _ := dossier.ParseCode(r.Dossier)
-		r.Dossier = c.String()
-	}
 	r.Comment = norm.NFC.String(r.Comment)
 	return r
 }

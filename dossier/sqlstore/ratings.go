@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"iter"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 )
@@ -33,19 +31,15 @@ type ratings struct {
 	now func() time.Time
 }
 
-// Add implements rating.Store. It keeps the rating as rating.MemStore does:
-// the dossier code as dossier.Code.String writes it, the comment in NFC.
+// Add implements rating.Store. It keeps the comment in NFC, as
+// rating.MemStore does.
 func (r *ratings) Add(ctx context.Context, x rating.Rating) error {
 	if err := x.Validate(r.now()); err != nil {
 		return err
 	}
 	var code any // NULL: a kiosk rating with no dossier, never a duplicate
-	if x.Dossier != "" {
-		c, err := dossier.ParseCode(x.Dossier) // valid: Validate checked it
-		if err != nil {
-			return err
-		}
-		code = c.String()
+	if !x.Dossier.IsZero() {
+		code = x.Dossier.String()
 	}
 	s := r.s
 	var added int64
@@ -95,14 +89,14 @@ func (r *ratings) List(ctx context.Context, from, to time.Time) iter.Seq2[rating
 		for rows.Next() {
 			var (
 				x              rating.Rating
-				code           sql.NullString
 				level, channel int64
 			)
-			if err := rows.Scan(&code, &level, &x.Comment, timeCol{&x.At}, &channel); err != nil {
+			// A NULL code scans as the zero Code: a kiosk rating.
+			if err := rows.Scan(&x.Dossier, &level, &x.Comment, timeCol{&x.At}, &channel); err != nil {
 				yield(rating.Rating{}, s.fail("listing ratings", err))
 				return
 			}
-			x.Dossier, x.Level, x.Channel = code.String, rating.Level(level), procedure.Channel(channel)
+			x.Level, x.Channel = rating.Level(level), procedure.Channel(channel)
 			if !yield(x, nil) {
 				return
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/rating/ratingtest"
@@ -31,7 +32,7 @@ func TestRatingsClockAndZone(t *testing.T) {
 		ctx := context.Background()
 		s := newStore(t).Ratings()
 		at := time.Date(2020, time.June, 15, 3, 0, 0, 0, time.UTC)
-		require.NoError(t, s.Add(ctx, rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: at}))
+		require.NoError(t, s.Add(ctx, rating.Rating{Dossier: dossier.Code{Agency: agency, Date: sla.DateOf(at), Seq: 1}, Level: rating.Satisfied, At: at}))
 		require.NoError(t, s.Add(ctx, rating.Rating{Level: rating.Satisfied, At: time.Now()}), "now")
 		assert.ErrorIs(t, s.Add(ctx, rating.Rating{Level: rating.Satisfied, At: time.Now().Add(time.Hour)}), rating.ErrInvalid, "an hour ahead")
 		var all []rating.Rating

@@ -470,7 +470,7 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, ratingView{
-		Dossier: rt.Dossier, Level: rt.Level, LevelText: rt.Level.String(), Comment: rt.Comment, At: stamp(rt.At),
+		Dossier: rt.Dossier.String(), Level: rt.Level, LevelText: rt.Level.String(), Comment: rt.Comment, At: stamp(rt.At),
 	})
 }
 
@@ -491,7 +491,7 @@ func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Lev
 	if !resultReady(d.Status) {
 		return rating.Rating{}, errNotReady
 	}
-	rt := rating.Rating{Dossier: c.String(), Level: level, Comment: comment, At: s.now().In(sla.ICT), Channel: procedure.Online}
+	rt := rating.Rating{Dossier: c, Level: level, Comment: comment, At: s.now().In(sla.ICT), Channel: procedure.Online}
 	if err := s.ratings.Add(ctx, rt); err != nil {
 		return rating.Rating{}, err
 	}

@@ -203,7 +203,7 @@ func TestRatingOnceWhenReady(t *testing.T) {
 	n := 0
 	for rt, err := range d.store.Ratings().List(context.Background(), time.Time{}, time.Time{}) {
 		require.NoError(t, err)
-		assert.Equal(t, code, rt.Dossier)
+		assert.Equal(t, code, rt.Dossier.String())
 		n++
 	}
 	assert.Equal(t, 1, n)

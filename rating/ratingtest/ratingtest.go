@@ -67,7 +67,18 @@ func now() time.Time { return clock }
 func day(d int) time.Time { return time.Date(2020, time.June, d, 9, 0, 0, 0, sla.ICT) }
 
 // code returns the code of the i-th dossier received on 1 June 2020.
-func code(i int) string { return fmt.Sprintf("000.00.01.H26-200601-%04d", i) }
+func code(i int) dossier.Code {
+	return dossier.Code{Agency: "000.00.01.H26", Date: sla.Date{Year: 2020, Month: time.June, Day: 1}, Seq: i}
+}
+
+// parse reads a code that the suite writes as text, a constant.
+func parse(s string) dossier.Code {
+	c, err := dossier.ParseCode(s)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
 
 // pst is a zone other than the stores' and UTC, for times given elsewhere.
 var pst = time.FixedZone("PST", -8*60*60)
@@ -122,16 +133,19 @@ var invalidTests = []struct {
 	{"future beyond the skew", func(r *rating.Rating) { r.At = clock.Add(rating.ClockSkew + time.Second) }, false},
 	{"future beyond the skew, in another zone", func(r *rating.Rating) { r.At = clock.Add(rating.ClockSkew + time.Second).In(pst) }, false},
 	{"next year", func(r *rating.Rating) { r.At = clock.AddDate(1, 0, 0) }, false},
-	{"malformed code", func(r *rating.Rating) { r.Dossier = "hồ sơ 42" }, false},
-	{"code with no such date", func(r *rating.Rating) { r.Dossier = "000.00.01.H26-200631-0001" }, false},
-	{"code with a short sequence", func(r *rating.Rating) { r.Dossier = "000.00.01.H26-200615-001" }, false},
+	{"code with no agency", func(r *rating.Rating) { r.Dossier.Agency = "" }, false},
+	{"code with an agency that is no e-ID", func(r *rating.Rating) { r.Dossier.Agency = "hồ sơ 42" }, false},
+	{"code with no such date", func(r *rating.Rating) { r.Dossier.Date = sla.Date{Year: 2020, Month: time.June, Day: 31} }, false},
+	{"code from before 2000", func(r *rating.Rating) { r.Dossier.Date = sla.Date{Year: 1999, Month: time.December, Day: 31} }, false},
+	{"code with sequence zero", func(r *rating.Rating) { r.Dossier.Seq = 0 }, false},
+	{"code with a sequence past nine digits", func(r *rating.Rating) { r.Dossier.Seq = 1_000_000_000 }, false},
 	{"unknown channel", func(r *rating.Rating) { r.Channel = 9 }, false},
 }
 
 // Each refused rating is ErrInvalid, stores nothing, and does not mark its
 // dossier as rated.
 func testAddInvalid(t *testing.T, newStore func(t *testing.T) rating.Store) {
-	ok := rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock}
+	ok := rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock}
 	for _, tt := range invalidTests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newStore(t)
@@ -156,13 +170,13 @@ var validTests = []struct {
 	name string
 	r    rating.Rating
 }{
-	{"at the clock", rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.VerySatisfied, At: clock}},
-	{"within the skew", rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock.Add(rating.ClockSkew)}},
-	{"long ago", rating.Rating{Dossier: "000.00.01.H26-000101-0001", Level: rating.Satisfied, At: time.Date(2000, time.January, 3, 8, 0, 0, 0, sla.ICT)}},
+	{"at the clock", rating.Rating{Dossier: code(1), Level: rating.VerySatisfied, At: clock}},
+	{"within the skew", rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock.Add(rating.ClockSkew)}},
+	{"long ago", rating.Rating{Dossier: parse("000.00.01.H26-000101-0001"), Level: rating.Satisfied, At: time.Date(2000, time.January, 3, 8, 0, 0, 0, sla.ICT)}},
 	{"kiosk, no dossier", rating.Rating{Level: rating.Unsatisfied, At: clock.Add(-time.Hour)}},
-	{"online", rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock, Channel: procedure.Online}},
-	{"every field", rating.Rating{Dossier: "000.A0.01.H26-200601-0002", Level: rating.VerySatisfied, Comment: "Nhanh, đúng hẹn", At: day(1), Channel: procedure.Direct}},
-	{"postal, long sequence", rating.Rating{Dossier: "000.00.01.H26-200615-123456789", Level: rating.Unsatisfied, Comment: "Chờ lâu", At: day(2), Channel: procedure.Postal}},
+	{"online", rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock, Channel: procedure.Online}},
+	{"every field", rating.Rating{Dossier: parse("000.A0.01.H26-200601-0002"), Level: rating.VerySatisfied, Comment: "Nhanh, đúng hẹn", At: day(1), Channel: procedure.Direct}},
+	{"postal, long sequence", rating.Rating{Dossier: code(123456789), Level: rating.Unsatisfied, Comment: "Chờ lâu", At: day(2), Channel: procedure.Postal}},
 }
 
 // A valid rating is kept as given.
@@ -180,7 +194,7 @@ func testAddValid(t *testing.T, newStore func(t *testing.T) rating.Store) {
 func testDuplicate(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	ctx := context.Background()
 	s := newStore(t)
-	first := rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.VerySatisfied, At: clock.Add(-time.Hour), Comment: "Tốt"}
+	first := rating.Rating{Dossier: code(1), Level: rating.VerySatisfied, At: clock.Add(-time.Hour), Comment: "Tốt"}
 	require.NoError(t, s.Add(ctx, first))
 	tests := []struct {
 		name   string
@@ -201,7 +215,7 @@ func testDuplicate(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	}
 	same(t, s, []rating.Rating{first}, "the first rating stays")
 
-	other := rating.Rating{Dossier: "000.00.01.H26-200615-0002", Level: rating.Satisfied, At: clock.Add(-time.Hour)}
+	other := rating.Rating{Dossier: code(2), Level: rating.Satisfied, At: clock.Add(-time.Hour)}
 	require.NoError(t, s.Add(ctx, other), "another dossier is not a duplicate")
 	same(t, s, []rating.Rating{first, other})
 }
@@ -210,7 +224,7 @@ func testDuplicate(t *testing.T, newStore func(t *testing.T) rating.Store) {
 func testKiosk(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	ctx := context.Background()
 	s := newStore(t)
-	rated := rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock}
+	rated := rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock}
 	require.NoError(t, s.Add(ctx, rated))
 	kiosk := rating.Rating{Level: rating.Satisfied, At: clock}
 	want := []rating.Rating{rated}
@@ -222,8 +236,8 @@ func testKiosk(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	assert.ErrorIs(t, s.Add(ctx, rated), rating.ErrDuplicate, "kiosk ratings leave the dossier rated")
 }
 
-// Stores keep comments in NFC, codes as dossier.Code.String writes them,
-// and times as instants.
+// Stores keep comments in NFC, codes as they were given, and times as
+// instants.
 func testNormalizes(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	ctx := context.Background()
 	t.Run("comment", func(t *testing.T) {
@@ -235,13 +249,11 @@ func testNormalizes(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	})
 	t.Run("code", func(t *testing.T) {
 		s := newStore(t)
-		for _, in := range []string{"000.00.01.H26-200615-0001", "000.A0.01.h26-200615-0042", "000.00.01.H26-200615-10000"} {
-			c, err := dossier.ParseCode(in)
-			require.NoError(t, err)
-			require.NoError(t, s.Add(ctx, rating.Rating{Dossier: in, Level: rating.Satisfied, At: clock}))
+		for _, c := range []dossier.Code{code(1), parse("000.A0.01.h26-200615-0042"), code(10000), code(999_999_999)} {
+			require.NoError(t, s.Add(ctx, rating.Rating{Dossier: c, Level: rating.Satisfied, At: clock}))
 			got := list(t, s, clock, clock.Add(time.Second))
 			require.NotEmpty(t, got)
-			assert.Equal(t, c.String(), got[len(got)-1].Dossier)
+			assert.Equal(t, c, got[len(got)-1].Dossier)
 		}
 	})
 	t.Run("time", func(t *testing.T) {
@@ -388,7 +400,7 @@ func testConcurrentDuplicates(t *testing.T, newStore func(t *testing.T) rating.S
 	errs := make([]error, 50)
 	for i := range errs {
 		wg.Go(func() {
-			errs[i] = s.Add(ctx, rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock, Comment: fmt.Sprint(i)})
+			errs[i] = s.Add(ctx, rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock, Comment: fmt.Sprint(i)})
 			for _, err := range s.List(ctx, time.Time{}, time.Time{}) {
 				if err != nil {
 					t.Error(err)
