@@ -1,0 +1,152 @@
+package sqlrating
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/motcua/motcua/dossier/sqlstore"
+	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/sla"
+)
+
+// A Store keeps ratings in the table ratings of a sqlstore.Store's
+// database. It is safe for concurrent use, and several Stores, in one
+// process or many, may share one database.
+type Store struct {
+	st  *sqlstore.Store
+	now func() time.Time
+}
+
+// New returns the ratings kept in the database of st, which must be
+// migrated (see sqlstore.Store.Migrate). Its clock, which judges whether a
+// rating is in the future, is time.Now.
+func New(st *sqlstore.Store) *Store { return NewWithClock(st, time.Now) }
+
+// NewWithClock is New with a clock of the caller's, so that tests and
+// simulations can fix the time.
+func NewWithClock(st *sqlstore.Store, now func() time.Time) *Store {
+	return &Store{st: st, now: now}
+}
+
+// A second rating of a dossier inserts nothing: the unique index on the
+// code makes it a conflict, which DO NOTHING skips.
+const insertRating = `INSERT INTO ratings (dossier_code, level, comment, rated_at, channel)
+	VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`
+
+const listRatings = `SELECT dossier_code, level, comment, rated_at, channel FROM ratings`
+
+// Add implements rating.Store. It keeps the comment in NFC, as
+// rating.MemStore does.
+func (s *Store) Add(ctx context.Context, r rating.Rating) error {
+	if err := r.Validate(s.now()); err != nil {
+		return err
+	}
+	var code any // NULL: a kiosk rating with no dossier, never a duplicate
+	if !r.Dossier.IsZero() {
+		code = r.Dossier.String()
+	}
+	res, err := s.st.DB().ExecContext(ctx, insertRating, code, int64(r.Level), norm.NFC.String(r.Comment), s.timeArg(r.At), int64(r.Channel))
+	if err != nil {
+		return fmt.Errorf("sqlrating: adding a rating: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlrating: adding a rating: %w", err)
+	}
+	if n == 0 {
+		return rating.ErrDuplicate
+	}
+	return nil
+}
+
+// List implements rating.Store. It streams the rows, and closes them when
+// the consumer stops.
+func (s *Store) List(ctx context.Context, from, to time.Time) iter.Seq2[rating.Rating, error] {
+	return func(yield func(rating.Rating, error) bool) {
+		query := listRatings
+		var (
+			where []string
+			args  []any
+		)
+		if !from.IsZero() {
+			args = append(args, s.boundArg(from))
+			where = append(where, "rated_at >= $"+strconv.Itoa(len(args)))
+		}
+		if !to.IsZero() {
+			args = append(args, s.boundArg(to))
+			where = append(where, "rated_at < $"+strconv.Itoa(len(args)))
+		}
+		if len(where) > 0 {
+			query += " WHERE " + strings.Join(where, " AND ")
+		}
+		rows, err := s.st.DB().QueryContext(ctx, query+" ORDER BY rated_at, id", args...)
+		if err != nil {
+			yield(rating.Rating{}, fmt.Errorf("sqlrating: listing ratings: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				r              rating.Rating
+				level, channel int64
+				at             any
+			)
+			// A NULL code scans as the zero Code: a kiosk rating.
+			if err := rows.Scan(&r.Dossier, &level, &r.Comment, &at, &channel); err != nil {
+				yield(rating.Rating{}, fmt.Errorf("sqlrating: listing ratings: %w", err))
+				return
+			}
+			r.Level, r.Channel = rating.Level(level), procedure.Channel(channel)
+			if r.At, err = timeOf(at); err != nil {
+				yield(rating.Rating{}, err)
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(rating.Rating{}, fmt.Errorf("sqlrating: listing ratings: %w", err))
+		}
+	}
+}
+
+// timeArg returns t as the table keeps it: Unix microseconds in SQLite, the
+// instant to the microsecond, PostgreSQL's precision, otherwise.
+func (s *Store) timeArg(t time.Time) any {
+	if s.st.Dialect() == sqlstore.SQLite {
+		return t.UnixMicro()
+	}
+	return t.Truncate(time.Microsecond)
+}
+
+// boundArg returns a period's bound t for comparing with stored times. They
+// are whole microseconds, so rounding the bound up keeps the comparisons
+// exact: x ≥ t exactly when x ≥ ⌈t⌉, and x < t exactly when x < ⌈t⌉.
+func (s *Store) boundArg(t time.Time) any {
+	if c := t.Truncate(time.Microsecond); c.Before(t) {
+		t = c.Add(time.Microsecond)
+	}
+	return s.timeArg(t)
+}
+
+// timeOf reads a stored time, as either dialect gives it, in ICT.
+func timeOf(v any) (time.Time, error) {
+	switch v := v.(type) {
+	case time.Time:
+		return v.In(sla.ICT), nil
+	case int64:
+		return time.UnixMicro(v).In(sla.ICT), nil
+	}
+	return time.Time{}, fmt.Errorf("sqlrating: cannot read a time from %T", v)
+}
+
+// compile-time check
+var _ rating.Store = (*Store)(nil)
