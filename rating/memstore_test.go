@@ -24,8 +24,8 @@ func code(i int) dossier.Code {
 
 func TestMemStore(t *testing.T) {
 	t.Parallel()
-	ratingtest.Run(t, func(t *testing.T, now func() time.Time) rating.Store {
-		return rating.NewMemStoreWithClock(now)
+	ratingtest.Run(t, func(t *testing.T, now func() time.Time) ratingtest.Harness {
+		return ratingtest.Harness{Store: rating.NewMemStoreWithClock(now)}
 	})
 }
 

@@ -12,6 +12,10 @@
 // dossier/sqlstore owns the schema and knows nothing of ratings but their
 // table, which its Migrate creates.
 //
+// Add refuses a rating of a dossier that the database does not hold, with
+// an error matching dossier.ErrNotFound. It checks and inserts in one
+// statement, so that no rating, whoever adds it, names a missing dossier.
+//
 // # Schema
 //
 // The table ratings holds one row per rating, numbered in the order they

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
@@ -35,15 +36,26 @@ func NewWithClock(st *sqlstore.Store, now func() time.Time) *Store {
 	return &Store{st: st, now: now}
 }
 
-// A second rating of a dossier inserts nothing: the unique index on the
-// code makes it a conflict, which DO NOTHING skips.
+// insertRating inserts nothing for a rating of a dossier that the table
+// dossiers does not hold, and nothing for a second rating of a dossier,
+// which the unique index on the code makes a conflict. It checks and
+// inserts in one statement, so that no rating can name a missing dossier.
+// The CAST gives PostgreSQL the type of $1, which IS NULL does not.
 const insertRating = `INSERT INTO ratings (dossier_code, level, comment, rated_at, channel)
-	VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`
+	SELECT $1, $2, $3, $4, $5 WHERE CAST($1 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM dossiers WHERE code = $1)
+	ON CONFLICT DO NOTHING`
+
+// rated tells the two apart when insertRating inserted nothing. Ratings are
+// never deleted, so a rating of the dossier found now was there, or was
+// added since, and "rated already" is true either way; none found means
+// that the dossier was missing.
+const rated = `SELECT EXISTS (SELECT 1 FROM ratings WHERE dossier_code = $1)`
 
 const listRatings = `SELECT dossier_code, level, comment, rated_at, channel FROM ratings`
 
 // Add implements rating.Store. It keeps the comment in NFC, as
-// rating.MemStore does.
+// rating.MemStore does. A rating of a dossier that the database does not
+// hold is refused with an error matching dossier.ErrNotFound.
 func (s *Store) Add(ctx context.Context, r rating.Rating) error {
 	if err := r.Validate(s.now()); err != nil {
 		return err
@@ -56,14 +68,17 @@ func (s *Store) Add(ctx context.Context, r rating.Rating) error {
 	if err != nil {
 		return fmt.Errorf("sqlrating: adding a rating: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var dup bool
+	if err := s.st.DB().QueryRowContext(ctx, rated, code).Scan(&dup); err != nil {
 		return fmt.Errorf("sqlrating: adding a rating: %w", err)
 	}
-	if n == 0 {
+	if dup {
 		return rating.ErrDuplicate
 	}
-	return nil
+	return fmt.Errorf("sqlrating: rating dossier %s: %w", r.Dossier, dossier.ErrNotFound)
 }
 
 // List implements rating.Store. It streams the rows, and closes them when

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -75,6 +76,12 @@ func newPostgres(t *testing.T) *sqlstore.Store {
 	return open(t, u.String())
 }
 
+// create stores a dossier with the code c: a rating names it.
+func create(t *testing.T, st *sqlstore.Store, c dossier.Code) {
+	t.Helper()
+	require.NoError(t, st.Create(context.Background(), &dossier.Dossier{ID: uuid.New(), Code: c}))
+}
+
 // dialects runs f once per dialect, in parallel; the PostgreSQL run skips
 // (or fails, in CI) as postgresDSN says.
 func dialects(t *testing.T, f func(t *testing.T, newStore func(t *testing.T) *sqlstore.Store)) {
@@ -92,8 +99,12 @@ func dialects(t *testing.T, f func(t *testing.T, newStore func(t *testing.T) *sq
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	dialects(t, func(t *testing.T, newStore func(t *testing.T) *sqlstore.Store) {
-		ratingtest.Run(t, func(t *testing.T, now func() time.Time) rating.Store {
-			return sqlrating.NewWithClock(newStore(t), now)
+		ratingtest.Run(t, func(t *testing.T, now func() time.Time) ratingtest.Harness {
+			st := newStore(t)
+			return ratingtest.Harness{
+				Store:      sqlrating.NewWithClock(st, now),
+				AddDossier: func(t *testing.T, c dossier.Code) { create(t, st, c) },
+			}
 		})
 	})
 }
@@ -104,9 +115,12 @@ func TestClockAndZone(t *testing.T) {
 	t.Parallel()
 	dialects(t, func(t *testing.T, newStore func(t *testing.T) *sqlstore.Store) {
 		ctx := context.Background()
-		s := sqlrating.New(newStore(t))
+		st := newStore(t)
+		s := sqlrating.New(st)
 		at := time.Date(2020, time.June, 15, 3, 0, 0, 0, time.UTC)
-		require.NoError(t, s.Add(ctx, rating.Rating{Dossier: dossier.Code{Agency: "000.00.01.H26", Date: sla.DateOf(at), Seq: 1}, Level: rating.Satisfied, At: at}))
+		c := dossier.Code{Agency: "000.00.01.H26", Date: sla.DateOf(at), Seq: 1}
+		create(t, st, c)
+		require.NoError(t, s.Add(ctx, rating.Rating{Dossier: c, Level: rating.Satisfied, At: at}))
 		require.NoError(t, s.Add(ctx, rating.Rating{Level: rating.Satisfied, At: time.Now()}), "now")
 		assert.ErrorIs(t, s.Add(ctx, rating.Rating{Level: rating.Satisfied, At: time.Now().Add(time.Hour)}), rating.ErrInvalid, "an hour ahead")
 		var all []rating.Rating
