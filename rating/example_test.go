@@ -43,24 +43,36 @@ func ExampleRatio() {
 	// đúng hạn 99,90%
 }
 
-// A citizen rates the dossier on the tablet at the desk when she collects
-// her birth certificate; pressing the button again does not count twice.
-func ExampleMemStore() {
+// A citizen rates the handling of her household business registration
+// (1.001612) on the tablet at the desk: not before the result is ready, and
+// pressing the button again does not count twice.
+func ExampleRate() {
 	ctx := context.Background()
-	now := time.Date(2025, time.March, 3, 9, 40, 0, 0, sla.ICT)
-	store := rating.NewMemStoreWithClock(func() time.Time { return now })
-
-	code, err := dossier.ParseCode("000.00.01.H26-250303-0007")
+	now := time.Date(2025, time.August, 4, 8, 0, 0, 0, sla.ICT)
+	clock := func() time.Time { return now }
+	svc, err := dossier.NewService(dossier.Config{Store: memstore.New(), Catalog: procedure.Sample(), Agency: "000.00.01.H26", Now: clock})
 	if err != nil {
 		panic(err)
 	}
-	r := rating.Rating{Dossier: code, Level: rating.VerySatisfied, At: now, Channel: procedure.Direct}
-	fmt.Println(store.Add(ctx, r))
+	ratings := rating.NewMemStoreWithClock(clock)
+	d, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001612", Applicant: dossier.Applicant{Name: "Trần Thị Mai"}, Channel: procedure.Direct})
+	if err != nil {
+		panic(err)
+	}
+	r := rating.Rating{Dossier: d.Code, Level: rating.VerySatisfied, At: now, Channel: procedure.Direct}
+	fmt.Println(errors.Is(rating.Rate(ctx, svc, ratings, r), rating.ErrNotReady))
+
+	now = now.Add(26 * time.Hour)
+	if _, err := svc.Resolve(ctx, d.Code, "chuyên viên"); err != nil {
+		panic(err)
+	}
+	r.At = now
+	fmt.Println(rating.Rate(ctx, svc, ratings, r))
 	r.Level = rating.Satisfied
-	fmt.Println(errors.Is(store.Add(ctx, r), rating.ErrDuplicate))
+	fmt.Println(errors.Is(rating.Rate(ctx, svc, ratings, r), rating.ErrDuplicate))
 
 	var t rating.Tally
-	for x, err := range store.List(ctx, time.Time{}, time.Time{}) {
+	for x, err := range ratings.List(ctx, time.Time{}, time.Time{}) {
 		if err != nil {
 			panic(err)
 		}
@@ -68,6 +80,7 @@ func ExampleMemStore() {
 	}
 	fmt.Println(t.Total(), rating.VerySatisfied, t.Share(rating.VerySatisfied))
 	// Output:
+	// true
 	// <nil>
 	// true
 	// 1 Rất hài lòng 100,00%

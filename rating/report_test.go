@@ -63,7 +63,7 @@ func (d *desk) resolve(t *testing.T, x *dossier.Dossier, when time.Time) {
 func (d *desk) rate(t *testing.T, x *dossier.Dossier, l rating.Level, when time.Time) {
 	t.Helper()
 	d.now = when
-	require.NoError(t, d.ratings.Add(context.Background(), rating.Rating{Dossier: x.Code, Level: l, At: when, Channel: procedure.Direct}))
+	require.NoError(t, rating.Rate(context.Background(), d.svc, d.ratings, rating.Rating{Dossier: x.Code, Level: l, At: when, Channel: procedure.Direct}))
 }
 
 // A week of August 2025 at a desk: Monday 4/8 to Friday 8/8.

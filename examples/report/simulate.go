@@ -470,7 +470,7 @@ func live(ctx context.Context, svc *dossier.Service, ratings rating.Store, now *
 		case giveBack:
 			_, err = svc.Return(ctx, j.code, "trả kết quả")
 		case rate:
-			err = ratings.Add(ctx, rating.Rating{Dossier: j.code, Level: j.level, At: e.at, Channel: j.channel})
+			err = rating.Rate(ctx, svc, ratings, rating.Rating{Dossier: j.code, Level: j.level, At: e.at, Channel: j.channel})
 		}
 		if err != nil {
 			return err

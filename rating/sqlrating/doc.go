@@ -15,6 +15,8 @@
 // Add refuses a rating of a dossier that the database does not hold, with
 // an error matching dossier.ErrNotFound. It checks and inserts in one
 // statement, so that no rating, whoever adds it, names a missing dossier.
+// When a dossier may be rated (once its result is ready) is rating.Rate's
+// rule: take ratings through it.
 //
 // # Schema
 //
