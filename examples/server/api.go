@@ -474,8 +474,8 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// addRating records a citizen's rating of a dossier whose result is ready;
-// the store keeps one rating per dossier.
+// addRating records a citizen's rating of a dossier under the library's
+// rules (rating.Rate): once its result is ready, and once.
 func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Level, comment string) (rating.Rating, error) {
 	if !level.Valid() {
 		return rating.Rating{}, invalidValue("Mức đánh giá (level) phải là 1 (rất hài lòng), 2 (hài lòng) hoặc 3 (không hài lòng).")
@@ -484,15 +484,8 @@ func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Lev
 	if err := checkText("comment", comment, maxComment); err != nil {
 		return rating.Rating{}, err
 	}
-	d, err := s.svc.Get(ctx, c)
-	if err != nil {
-		return rating.Rating{}, err
-	}
-	if !resultReady(d.Status) {
-		return rating.Rating{}, errNotReady
-	}
 	rt := rating.Rating{Dossier: c, Level: level, Comment: comment, At: s.now().In(sla.ICT), Channel: procedure.Online}
-	if err := s.ratings.Add(ctx, rt); err != nil {
+	if err := rating.Rate(ctx, s.svc, s.ratings, rt); err != nil {
 		return rating.Rating{}, err
 	}
 	return rt, nil

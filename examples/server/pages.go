@@ -232,7 +232,7 @@ func (s *server) fillLookup(r *http.Request, data *lookupData, rate bool) int {
 		Status: d.Status.String(), Received: shortTime(d.ReceivedAt), Due: shortTime(d.Due),
 		Finished: shortTime(d.FinishedAt), Returned: shortTime(d.ReturnedAt),
 	}
-	data.CanRate = rate && resultReady(d.Status)
+	data.CanRate = rate && rating.Rateable(d)
 	return http.StatusOK
 }
 
