@@ -14,7 +14,8 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// The resolved dossiers of the 2020 report (DOMAIN.md §6): the three
+// The resolved dossiers of the 2020 report
+// (examples/report/testdata/report2020.txt): the three
 // shares add up to exactly 100,00%, and the 83 late dossiers show as 0,10%.
 func ExampleShares() {
 	for _, s := range rating.Shares(21888, 62801, 83) {
@@ -105,8 +106,8 @@ func ExampleTally() {
 	// Không hài lòng: 0 (0,00%)
 }
 
-// The 2020 report of DOMAIN.md §6, from its figures: numbers and shares
-// are printed the Vietnamese way.
+// The 2020 report of examples/report/testdata/report2020.txt, from its
+// figures: numbers and shares are printed the Vietnamese way.
 func ExampleReport_WriteText() {
 	r := rating.Report{
 		From: time.Date(2020, time.January, 1, 0, 0, 0, 0, sla.ICT),

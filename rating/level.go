@@ -6,7 +6,7 @@ import (
 )
 
 // A Level is how satisfied a citizen was with the handling of a dossier,
-// on the three-level scale that one-stop desks collect (DOMAIN.md §5).
+// on the three-level scale that one-stop desks collect.
 // The numbers are part of the format: Level marshals to JSON as 1, 2 or 3.
 // The zero Level is unset and never valid.
 type Level uint8

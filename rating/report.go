@@ -18,8 +18,8 @@ import (
 
 // A Report is what a centre publishes about a period: how many dossiers it
 // received and by which channel, how many it resolved early, on time and
-// late, how many are still open, and how satisfied citizens were
-// (DOMAIN.md §5–6). Every share in it is computed with Shares, so the
+// late, how many are still open, and how satisfied citizens were, as
+// examples/report/testdata/report2020.txt shows one. Every share in it is computed with Shares, so the
 // shares of a whole add up to exactly 100,00%.
 type Report struct {
 	// From and To bound the period, [From, To): dossiers received and
@@ -146,12 +146,12 @@ func (r Report) Timeliness() (early, onTime, late Count) {
 	return Count{s.Early, sh[0]}, Count{s.OnTime, sh[1]}, Count{s.Late, sh[2]}
 }
 
-// OnTimeRate returns (early + on time) ÷ resolved (DOMAIN.md §5) as the
-// sum of the early and on-time shares that Timeliness gives, so that the
-// figures printed together agree: 25,82% + 74,08% = 99,90%. It is at most a
-// hundredth from Ratio(early+onTime, resolved), which can differ (with 245
-// early, 703 on time and 1 late, the shares say 99,90% and the ratio
-// 99,89%). It is 0 with nothing resolved.
+// OnTimeRate returns (early + on time) ÷ resolved, the rate the reports
+// print, as the sum of the early and on-time shares that Timeliness gives,
+// so that the figures printed together agree: 25,82% + 74,08% = 99,90%. It
+// is at most a hundredth from Ratio(early+onTime, resolved), which can
+// differ (with 245 early, 703 on time and 1 late, the shares say 99,90% and
+// the ratio 99,89%). It is 0 with nothing resolved.
 func (r Report) OnTimeRate() Percent {
 	early, onTime, _ := r.Timeliness()
 	return early.Share + onTime.Share

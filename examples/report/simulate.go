@@ -324,8 +324,8 @@ func (s *sim) options(j *job, o outcome, asOf time.Time) []option {
 	return opts
 }
 
-// resolve draws when j is resolved to have its outcome (DESIGN.md, sla:
-// Timeliness): early before the start of the working day that holds the
+// resolve draws when j is resolved to have its outcome (as
+// sla.Calendar.Classify judges it): early before the start of the working day that holds the
 // due time, on time from then until the due time, late after it.
 func (s *sim) resolve(j *job, asOf time.Time) time.Time {
 	switch j.outcome {
@@ -347,7 +347,7 @@ func (s *sim) resolve(j *job, asOf time.Time) time.Time {
 }
 
 // sessions returns the desk hours of d: none on a day off, Monday's on a
-// make-up Saturday (DOMAIN.md §3).
+// make-up Saturday, as package sla works one.
 func (s *sim) sessions(d sla.Date) []sla.Session {
 	if !s.cal.IsWorkday(d) {
 		return nil
