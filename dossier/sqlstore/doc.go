@@ -45,9 +45,10 @@
 //
 // Times are instants: timestamptz in PostgreSQL, INTEGER Unix microseconds
 // in SQLite; both keep microseconds and give times back in sla.ICT. A zero
-// time is NULL. Dates are date in PostgreSQL and 'YYYY-MM-DD' text in
-// SQLite. The agency is compared byte by byte (COLLATE "C" in PostgreSQL),
-// as Go compares strings.
+// time is NULL; TimeArg, BoundArg and ScanTime give tables of the
+// embedder's own (rating/sqlrating's, say) the same. Dates are date in
+// PostgreSQL and 'YYYY-MM-DD' text in SQLite. The agency is compared byte
+// by byte (COLLATE "C" in PostgreSQL), as Go compares strings.
 //
 // # Indexes
 //

@@ -14,7 +14,6 @@ import (
 	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
-	"github.com/motcua/motcua/sla"
 )
 
 // A Store keeps ratings in the table ratings of a sqlstore.Store's
@@ -64,7 +63,7 @@ func (s *Store) Add(ctx context.Context, r rating.Rating) error {
 	if !r.Dossier.IsZero() {
 		code = r.Dossier.String()
 	}
-	res, err := s.st.DB().ExecContext(ctx, insertRating, code, int64(r.Level), norm.NFC.String(r.Comment), s.timeArg(r.At), int64(r.Channel))
+	res, err := s.st.DB().ExecContext(ctx, insertRating, code, int64(r.Level), norm.NFC.String(r.Comment), s.st.TimeArg(r.At), int64(r.Channel))
 	if err != nil {
 		return fmt.Errorf("sqlrating: adding a rating: %w", err)
 	}
@@ -91,11 +90,11 @@ func (s *Store) List(ctx context.Context, from, to time.Time) iter.Seq2[rating.R
 			args  []any
 		)
 		if !from.IsZero() {
-			args = append(args, s.boundArg(from))
+			args = append(args, s.st.BoundArg(from))
 			where = append(where, "rated_at >= $"+strconv.Itoa(len(args)))
 		}
 		if !to.IsZero() {
-			args = append(args, s.boundArg(to))
+			args = append(args, s.st.BoundArg(to))
 			where = append(where, "rated_at < $"+strconv.Itoa(len(args)))
 		}
 		if len(where) > 0 {
@@ -111,18 +110,13 @@ func (s *Store) List(ctx context.Context, from, to time.Time) iter.Seq2[rating.R
 			var (
 				r              rating.Rating
 				level, channel int64
-				at             any
 			)
 			// A NULL code scans as the zero Code: a kiosk rating.
-			if err := rows.Scan(&r.Dossier, &level, &r.Comment, &at, &channel); err != nil {
+			if err := rows.Scan(&r.Dossier, &level, &r.Comment, sqlstore.ScanTime(&r.At), &channel); err != nil {
 				yield(rating.Rating{}, fmt.Errorf("sqlrating: listing ratings: %w", err))
 				return
 			}
 			r.Level, r.Channel = rating.Level(level), procedure.Channel(channel)
-			if r.At, err = timeOf(at); err != nil {
-				yield(rating.Rating{}, err)
-				return
-			}
 			if !yield(r, nil) {
 				return
 			}
@@ -131,36 +125,6 @@ func (s *Store) List(ctx context.Context, from, to time.Time) iter.Seq2[rating.R
 			yield(rating.Rating{}, fmt.Errorf("sqlrating: listing ratings: %w", err))
 		}
 	}
-}
-
-// timeArg returns t as the table keeps it: Unix microseconds in SQLite, the
-// instant to the microsecond, PostgreSQL's precision, otherwise.
-func (s *Store) timeArg(t time.Time) any {
-	if s.st.Dialect() == sqlstore.SQLite {
-		return t.UnixMicro()
-	}
-	return t.Truncate(time.Microsecond)
-}
-
-// boundArg returns a period's bound t for comparing with stored times. They
-// are whole microseconds, so rounding the bound up keeps the comparisons
-// exact: x ≥ t exactly when x ≥ ⌈t⌉, and x < t exactly when x < ⌈t⌉.
-func (s *Store) boundArg(t time.Time) any {
-	if c := t.Truncate(time.Microsecond); c.Before(t) {
-		t = c.Add(time.Microsecond)
-	}
-	return s.timeArg(t)
-}
-
-// timeOf reads a stored time, as either dialect gives it, in ICT.
-func timeOf(v any) (time.Time, error) {
-	switch v := v.(type) {
-	case time.Time:
-		return v.In(sla.ICT), nil
-	case int64:
-		return time.UnixMicro(v).In(sla.ICT), nil
-	}
-	return time.Time{}, fmt.Errorf("sqlrating: cannot read a time from %T", v)
 }
 
 // compile-time check
