@@ -18,42 +18,34 @@ import (
 func TestRateStatus(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
+	type svc = dossier.Service
 	tests := []struct {
 		name string
-		to   func(svc *dossier.Service, c dossier.Code) error // from received
+		to   func(s *svc, c dossier.Code) (*dossier.Dossier, error) // from received
 		want error
 	}{
-		{"received", func(*dossier.Service, dossier.Code) error { return nil }, rating.ErrNotReady},
-		{"in progress", func(svc *dossier.Service, c dossier.Code) error {
-			_, err := svc.Transfer(ctx, c, "cb01", "Phòng Kinh tế")
-			return err
+		{"received", func(s *svc, c dossier.Code) (*dossier.Dossier, error) { return s.Get(ctx, c) }, rating.ErrNotReady},
+		{"in progress", func(s *svc, c dossier.Code) (*dossier.Dossier, error) {
+			return s.Transfer(ctx, c, "cb01", "Phòng Kinh tế")
 		}, rating.ErrNotReady},
-		{"awaiting supplement", func(svc *dossier.Service, c dossier.Code) error {
-			_, err := svc.RequestSupplement(ctx, c, "cb01", "thiếu bản sao giấy tờ tùy thân")
-			return err
+		{"awaiting supplement", func(s *svc, c dossier.Code) (*dossier.Dossier, error) {
+			return s.RequestSupplement(ctx, c, "cb01", "thiếu bản sao giấy tờ tùy thân")
 		}, rating.ErrNotReady},
-		{"refused", func(svc *dossier.Service, c dossier.Code) error {
-			_, err := svc.Refuse(ctx, c, "cb01", "không thuộc thẩm quyền")
-			return err
+		{"refused", func(s *svc, c dossier.Code) (*dossier.Dossier, error) {
+			return s.Refuse(ctx, c, "cb01", "không thuộc thẩm quyền")
 		}, rating.ErrNotReady},
-		{"withdrawn", func(svc *dossier.Service, c dossier.Code) error {
-			_, err := svc.Withdraw(ctx, c, "cb01", "công dân xin rút")
-			return err
+		{"withdrawn", func(s *svc, c dossier.Code) (*dossier.Dossier, error) {
+			return s.Withdraw(ctx, c, "cb01", "công dân xin rút")
 		}, rating.ErrNotReady},
-		{"stopped", func(svc *dossier.Service, c dossier.Code) error {
-			_, err := svc.Stop(ctx, c, "cb01", "công dân không bổ sung")
-			return err
+		{"stopped", func(s *svc, c dossier.Code) (*dossier.Dossier, error) {
+			return s.Stop(ctx, c, "cb01", "công dân không bổ sung")
 		}, rating.ErrNotReady},
-		{"resolved", func(svc *dossier.Service, c dossier.Code) error {
-			_, err := svc.Resolve(ctx, c, "cb02")
-			return err
-		}, nil},
-		{"returned", func(svc *dossier.Service, c dossier.Code) error {
-			if _, err := svc.Resolve(ctx, c, "cb02"); err != nil {
-				return err
+		{"resolved", func(s *svc, c dossier.Code) (*dossier.Dossier, error) { return s.Resolve(ctx, c, "cb02") }, nil},
+		{"returned", func(s *svc, c dossier.Code) (*dossier.Dossier, error) {
+			if _, err := s.Resolve(ctx, c, "cb02"); err != nil {
+				return nil, err
 			}
-			_, err := svc.Return(ctx, c, "cb01")
-			return err
+			return s.Return(ctx, c, "cb01")
 		}, nil},
 	}
 	for _, tt := range tests {
@@ -62,9 +54,10 @@ func TestRateStatus(t *testing.T) {
 			d := newDesk(t)
 			x := d.receive(t, at(time.August, 4, 9, 0), procedure.Direct)
 			d.now = at(time.August, 5, 9, 0)
-			require.NoError(t, tt.to(d.svc, x.Code))
+			_, err := tt.to(d.svc, x.Code)
+			require.NoError(t, err)
 			r := rating.Rating{Dossier: x.Code, Level: rating.VerySatisfied, At: d.now}
-			err := rating.Rate(ctx, d.svc, d.ratings, r)
+			err = rating.Rate(ctx, d.svc, d.ratings, r)
 			if tt.want == nil {
 				require.NoError(t, err)
 				assert.Equal(t, []rating.Rating{r}, listAll(t, d.ratings))
