@@ -133,8 +133,9 @@ func Rateable(d *dossier.Dossier) bool {
 //   - a second rating of a dossier: ErrDuplicate.
 //
 // An error of dossiers.Get is wrapped and one of store.Add returned as it
-// is, so that errors.Is finds their causes. A rating with no dossier, a kiosk's rating of a visit,
-// has no dossier to check and goes to store as it is.
+// is, so that errors.Is finds their causes. A rating with no dossier, a
+// kiosk's rating of a visit, has no dossier to check and goes to store as
+// it is.
 func Rate(ctx context.Context, dossiers Dossiers, store Store, r Rating) error {
 	if err := r.valid(); err != nil {
 		return err

@@ -67,8 +67,12 @@ func (s *Store) Add(ctx context.Context, r rating.Rating) error {
 	if err != nil {
 		return fmt.Errorf("sqlrating: adding a rating: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
-		return err
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlrating: adding a rating: %w", err)
+	}
+	if n == 1 {
+		return nil
 	}
 	var dup bool
 	if err := s.st.DB().QueryRowContext(ctx, rated, code).Scan(&dup); err != nil {
