@@ -5,9 +5,8 @@ import "strconv"
 // A Tally counts ratings by level. Its shares are taken over the ratings,
 // not over the dossiers, as the reports take them: 9.807 very satisfied out
 // of 10.252 ratings is 95,66%, however many dossiers were resolved
-// (examples/report/testdata/report2020.txt). The zero Tally
-// is empty and ready to use. A Tally is a value; it is not safe for
-// concurrent Adds.
+// (examples/report/testdata/report2020.txt). The zero Tally is empty and
+// ready to use. A Tally is a value; it is not safe for concurrent Adds.
 type Tally struct {
 	n [Unsatisfied + 1]int // indexed by Level; n[0] is never counted
 }
