@@ -19,8 +19,8 @@ import (
 // A Report is what a centre publishes about a period: how many dossiers it
 // received and by which channel, how many it resolved early, on time and
 // late, how many are still open, and how satisfied citizens were, as
-// examples/report/testdata/report2020.txt shows one. Every share in it is computed with Shares, so the
-// shares of a whole add up to exactly 100,00%.
+// examples/report/testdata/report2020.txt shows one. Every share in it is
+// computed with Shares, so the shares of a whole add up to exactly 100,00%.
 type Report struct {
 	// From and To bound the period, [From, To): dossiers received and
 	// ratings given in it count.
