@@ -8,15 +8,20 @@
 //
 // A citizen rates the handling of a dossier on three levels: VerySatisfied
 // ("Rất hài lòng"), Satisfied ("Hài lòng") and Unsatisfied ("Không hài
-// lòng"). A Rating names the dossier by its code (optional: a kiosk may rate
-// a visit), the level, an optional comment, when and where it was given. A
-// Store keeps ratings, at most one per dossier (a second is ErrDuplicate and
-// the first stays); NewMemStore is the in-memory one, and every Store must
-// pass the ratingtest conformance suite:
+// lòng"). A Rating names the dossier by its dossier.Code (optional: a kiosk
+// may rate a visit), the level, an optional comment, when and where it was
+// given. Rate takes a rating under the rules of rating, the same for every
+// desk, portal and kiosk: a dossier that exists (else an error matching
+// dossier.ErrNotFound), whose result is ready (Rateable; else ErrNotReady),
+// rated once (else ErrDuplicate, and the first rating stays):
 //
-//	store := rating.NewMemStore()
-//	err := store.Add(ctx, rating.Rating{Dossier: "000.00.01.H26-250303-0007", Level: rating.VerySatisfied, At: time.Now()})
+//	err := rating.Rate(ctx, svc, store, rating.Rating{Dossier: d.Code, Level: rating.VerySatisfied, At: time.Now()})
 //
+// It looks the dossier up with anything that has Get, such as a
+// dossier.Store or a *dossier.Service, and keeps the rating in a Store.
+// NewMemStore is the in-memory Store; rating/sqlrating keeps ratings in the
+// SQL database beside the dossiers, and refuses a rating of a dossier it
+// does not hold. Every Store must pass the ratingtest conformance suite.
 // A level outside 1–3 or a rating from the future (more than ClockSkew
 // ahead of the store's clock) is refused with an error matching ErrInvalid.
 //
@@ -32,7 +37,7 @@
 //	rating.Shares(1, 1, 1)   // 33,34%, 33,33%, 33,33%: ties go to the earlier count
 //
 // A Tally counts ratings by level; its shares are over the ratings, not
-// over the dossiers (DOMAIN.md §5).
+// over the dossiers, as the provinces' reports take them.
 //
 // # The period report
 //

@@ -14,8 +14,8 @@ import (
 var ErrNotResolved = errors.New("rating: the dossier is not resolved")
 
 // An Indicator is one of the nine indicators on which the handling of a
-// dossier is evaluated (Decree 61/2018/NĐ-CP and Circular 01/2018/TT-VPCP;
-// DOMAIN.md §5), each worth 2, 1 or 0 points, at most 18 in all.
+// dossier is evaluated (Decree 61/2018/NĐ-CP and Circular 01/2018/TT-VPCP),
+// each worth 2, 1 or 0 points, at most 18 in all.
 type Indicator uint8
 
 const (

@@ -14,7 +14,8 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// The resolved dossiers of the 2020 report (DOMAIN.md §6): the three
+// The resolved dossiers of the 2020 report
+// (examples/report/testdata/report2020.txt): the three
 // shares add up to exactly 100,00%, and the 83 late dossiers show as 0,10%.
 func ExampleShares() {
 	for _, s := range rating.Shares(21888, 62801, 83) {
@@ -43,20 +44,36 @@ func ExampleRatio() {
 	// đúng hạn 99,90%
 }
 
-// A citizen rates the dossier on the tablet at the desk when she collects
-// her birth certificate; pressing the button again does not count twice.
-func ExampleMemStore() {
+// A citizen rates the handling of her household business registration
+// (1.001612) on the tablet at the desk: not before the result is ready, and
+// pressing the button again does not count twice.
+func ExampleRate() {
 	ctx := context.Background()
-	now := time.Date(2025, time.March, 3, 9, 40, 0, 0, sla.ICT)
-	store := rating.NewMemStoreWithClock(func() time.Time { return now })
+	now := time.Date(2025, time.August, 4, 8, 0, 0, 0, sla.ICT)
+	clock := func() time.Time { return now }
+	svc, err := dossier.NewService(dossier.Config{Store: memstore.New(), Catalog: procedure.Sample(), Agency: "000.00.01.H26", Now: clock})
+	if err != nil {
+		panic(err)
+	}
+	ratings := rating.NewMemStoreWithClock(clock)
+	d, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001612", Applicant: dossier.Applicant{Name: "Trần Thị Mai"}, Channel: procedure.Direct})
+	if err != nil {
+		panic(err)
+	}
+	r := rating.Rating{Dossier: d.Code, Level: rating.VerySatisfied, At: now, Channel: procedure.Direct}
+	fmt.Println(errors.Is(rating.Rate(ctx, svc, ratings, r), rating.ErrNotReady))
 
-	r := rating.Rating{Dossier: "000.00.01.H26-250303-0007", Level: rating.VerySatisfied, At: now, Channel: procedure.Direct}
-	fmt.Println(store.Add(ctx, r))
+	now = now.Add(26 * time.Hour)
+	if _, err := svc.Resolve(ctx, d.Code, "chuyên viên"); err != nil {
+		panic(err)
+	}
+	r.At = now
+	fmt.Println(rating.Rate(ctx, svc, ratings, r))
 	r.Level = rating.Satisfied
-	fmt.Println(errors.Is(store.Add(ctx, r), rating.ErrDuplicate))
+	fmt.Println(errors.Is(rating.Rate(ctx, svc, ratings, r), rating.ErrDuplicate))
 
 	var t rating.Tally
-	for x, err := range store.List(ctx, time.Time{}, time.Time{}) {
+	for x, err := range ratings.List(ctx, time.Time{}, time.Time{}) {
 		if err != nil {
 			panic(err)
 		}
@@ -64,6 +81,7 @@ func ExampleMemStore() {
 	}
 	fmt.Println(t.Total(), rating.VerySatisfied, t.Share(rating.VerySatisfied))
 	// Output:
+	// true
 	// <nil>
 	// true
 	// 1 Rất hài lòng 100,00%
@@ -79,7 +97,7 @@ func ExampleTally() {
 	for range 445 {
 		t.Add(rating.Satisfied)
 	}
-	for _, l := range rating.Levels {
+	for _, l := range rating.Levels() {
 		fmt.Printf("%s: %d (%v)\n", l, t.Count(l), t.Share(l))
 	}
 	// Output:
@@ -88,8 +106,8 @@ func ExampleTally() {
 	// Không hài lòng: 0 (0,00%)
 }
 
-// The 2020 report of DOMAIN.md §6, from its figures: numbers and shares
-// are printed the Vietnamese way.
+// The 2020 report of examples/report/testdata/report2020.txt, from its
+// figures: numbers and shares are printed the Vietnamese way.
 func ExampleReport_WriteText() {
 	r := rating.Report{
 		From: time.Date(2020, time.January, 1, 0, 0, 0, 0, sla.ICT),

@@ -6,7 +6,7 @@ import (
 )
 
 // A Level is how satisfied a citizen was with the handling of a dossier,
-// on the three-level scale that one-stop desks collect (DOMAIN.md §5).
+// on the three-level scale that one-stop desks collect.
 // The numbers are part of the format: Level marshals to JSON as 1, 2 or 3.
 // The zero Level is unset and never valid.
 type Level uint8
@@ -20,9 +20,10 @@ const (
 	Unsatisfied Level = 3
 )
 
-// Levels lists the valid levels in order, the order of Tally.Shares and of
-// the report's lines.
-var Levels = [...]Level{VerySatisfied, Satisfied, Unsatisfied}
+// Levels returns the valid levels in order, the order of [Tally.Shares]
+// and of the report's lines. The array is the caller's: changing it changes
+// nothing else.
+func Levels() [3]Level { return [...]Level{VerySatisfied, Satisfied, Unsatisfied} }
 
 var levelNames = [...]string{
 	VerySatisfied: "Rất hài lòng",

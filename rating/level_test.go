@@ -10,8 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/sla"
 )
 
 func TestLevelString(t *testing.T) {
@@ -42,7 +44,7 @@ func TestLevelValues(t *testing.T) {
 	assert.Equal(t, rating.Level(1), rating.VerySatisfied)
 	assert.Equal(t, rating.Level(2), rating.Satisfied)
 	assert.Equal(t, rating.Level(3), rating.Unsatisfied)
-	assert.Equal(t, [...]rating.Level{1, 2, 3}, rating.Levels)
+	assert.Equal(t, [...]rating.Level{1, 2, 3}, rating.Levels())
 }
 
 func TestLevelJSON(t *testing.T) {
@@ -88,7 +90,7 @@ func TestLevelJSON(t *testing.T) {
 
 func TestLevelMarshalJSON(t *testing.T) {
 	t.Parallel()
-	for _, l := range rating.Levels {
+	for _, l := range rating.Levels() {
 		b, err := json.Marshal(l)
 		require.NoError(t, err)
 		var back rating.Level
@@ -102,7 +104,7 @@ func TestLevelMarshalJSON(t *testing.T) {
 func TestRatingJSON(t *testing.T) {
 	t.Parallel()
 	r := rating.Rating{
-		Dossier: "000.00.01.H26-200115-0042",
+		Dossier: dossier.Code{Agency: "000.00.01.H26", Date: sla.Date{Year: 2020, Month: time.January, Day: 15}, Seq: 42},
 		Level:   rating.Satisfied,
 		Comment: "Cán bộ hướng dẫn tận tình",
 		At:      time.Date(2020, time.January, 15, 10, 5, 0, 0, time.FixedZone("ICT", 7*3600)),

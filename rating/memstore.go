@@ -7,6 +7,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/motcua/motcua/dossier"
 )
 
 // A MemStore is an in-memory Store, safe for concurrent use, for tests,
@@ -15,8 +17,8 @@ type MemStore struct {
 	now func() time.Time
 
 	mu    sync.RWMutex
-	all   []Rating        // ordered by At, then by arrival
-	rated map[string]bool // dossier codes rated
+	all   []Rating              // ordered by At, then by arrival
+	rated map[dossier.Code]bool // dossiers rated
 }
 
 // NewMemStore returns an empty MemStore whose clock is time.Now.
@@ -25,7 +27,7 @@ func NewMemStore() *MemStore { return NewMemStoreWithClock(time.Now) }
 // NewMemStoreWithClock returns an empty MemStore that judges "in the future"
 // by now, so that tests and simulations can fix the time.
 func NewMemStoreWithClock(now func() time.Time) *MemStore {
-	return &MemStore{now: now, rated: map[string]bool{}}
+	return &MemStore{now: now, rated: map[dossier.Code]bool{}}
 }
 
 // Add implements Store.
@@ -39,7 +41,7 @@ func (s *MemStore) Add(ctx context.Context, r Rating) error {
 	r = r.normalize()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r.Dossier != "" {
+	if !r.Dossier.IsZero() {
 		if s.rated[r.Dossier] {
 			return ErrDuplicate
 		}

@@ -62,7 +62,8 @@ var sharesTests = []struct {
 	counts []int
 	want   []rating.Percent
 }{
-	// The worked examples of the issue, from the 2020 report (DOMAIN.md §6).
+	// The worked examples of the issue, from the 2020 report
+	// (examples/report/testdata/report2020.txt).
 	{"resolved 2020", []int{21888, 62801, 83}, []rating.Percent{2582, 7408, 10}},
 	{"satisfaction 2020", []int{9807, 445}, []rating.Percent{9566, 434}},
 	{"thirds: tie to the earlier", []int{1, 1, 1}, []rating.Percent{3334, 3333, 3333}},

@@ -18,9 +18,9 @@ import (
 
 // A Report is what a centre publishes about a period: how many dossiers it
 // received and by which channel, how many it resolved early, on time and
-// late, how many are still open, and how satisfied citizens were
-// (DOMAIN.md §5–6). Every share in it is computed with Shares, so the
-// shares of a whole add up to exactly 100,00%.
+// late, how many are still open, and how satisfied citizens were, as
+// examples/report/testdata/report2020.txt shows one. Every share in it is
+// computed with Shares, so the shares of a whole add up to exactly 100,00%.
 type Report struct {
 	// From and To bound the period, [From, To): dossiers received and
 	// ratings given in it count.
@@ -70,37 +70,37 @@ func within(t, from, to time.Time) bool {
 }
 
 // Build makes the report of [from, to) as of asOf from the dossiers of a
-// dossier.Store and the ratings of a Store, as NewReport does. The first
-// error reading either store is returned.
+// dossier.Store and the ratings of a Store, as NewReport does. It reads the
+// dossiers, then the ratings, and returns the first error reading either.
 func Build(ctx context.Context, cal *sla.Calendar, dossiers dossier.Store, ratings Store, from, to, asOf time.Time) (Report, error) {
 	var err error
-	ds := func(yield func(*dossier.Dossier) bool) {
-		for d, e := range dossiers.List(ctx, dossier.Filter{ReceivedFrom: from, ReceivedTo: to}) {
-			if e != nil {
-				err = e
-				return
-			}
-			if !yield(d) {
-				return
-			}
-		}
-	}
-	rs := func(yield func(Rating) bool) {
-		for x, e := range ratings.List(ctx, from, to) {
-			if e != nil {
-				err = e
-				return
-			}
-			if !yield(x) {
-				return
-			}
-		}
-	}
+	ds := untilError(dossiers.List(ctx, dossier.Filter{ReceivedFrom: from, ReceivedTo: to}), &err)
+	rs := untilError(ratings.List(ctx, from, to), &err)
 	r, rerr := NewReport(cal, from, to, asOf, ds, rs)
 	if err != nil {
 		return Report{}, err
 	}
 	return r, rerr
+}
+
+// untilError yields the values of seq up to its first error, which it
+// keeps in *err. It yields nothing once *err holds an error, so that
+// reading stops at the first one.
+func untilError[T any](seq iter.Seq2[T, error], err *error) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		if *err != nil {
+			return
+		}
+		for v, e := range seq {
+			if e != nil {
+				*err = e
+				return
+			}
+			if !yield(v) {
+				return
+			}
+		}
+	}
 }
 
 // A Count is a number of dossiers or ratings with its share of their whole.
@@ -146,12 +146,12 @@ func (r Report) Timeliness() (early, onTime, late Count) {
 	return Count{s.Early, sh[0]}, Count{s.OnTime, sh[1]}, Count{s.Late, sh[2]}
 }
 
-// OnTimeRate returns (early + on time) ÷ resolved (DOMAIN.md §5) as the
-// sum of the early and on-time shares that Timeliness gives, so that the
-// figures printed together agree: 25,82% + 74,08% = 99,90%. It is at most a
-// hundredth from Ratio(early+onTime, resolved), which can differ (with 245
-// early, 703 on time and 1 late, the shares say 99,90% and the ratio
-// 99,89%). It is 0 with nothing resolved.
+// OnTimeRate returns (early + on time) ÷ resolved, the rate the reports
+// print, as the sum of the early and on-time shares that Timeliness gives,
+// so that the figures printed together agree: 25,82% + 74,08% = 99,90%. It
+// is at most a hundredth from Ratio(early+onTime, resolved), which can
+// differ (with 245 early, 703 on time and 1 late, the shares say 99,90% and
+// the ratio 99,89%). It is 0 with nothing resolved.
 func (r Report) OnTimeRate() Percent {
 	early, onTime, _ := r.Timeliness()
 	return early.Share + onTime.Share

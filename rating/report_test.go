@@ -63,7 +63,7 @@ func (d *desk) resolve(t *testing.T, x *dossier.Dossier, when time.Time) {
 func (d *desk) rate(t *testing.T, x *dossier.Dossier, l rating.Level, when time.Time) {
 	t.Helper()
 	d.now = when
-	require.NoError(t, d.ratings.Add(context.Background(), rating.Rating{Dossier: x.Code.String(), Level: l, At: when, Channel: procedure.Direct}))
+	require.NoError(t, rating.Rate(context.Background(), d.svc, d.ratings, rating.Rating{Dossier: x.Code, Level: l, At: when, Channel: procedure.Direct}))
 }
 
 // A week of August 2025 at a desk: Monday 4/8 to Friday 8/8.
@@ -233,10 +233,47 @@ func (failing) List(context.Context, time.Time, time.Time) iter.Seq2[rating.Rati
 	return func(yield func(rating.Rating, error) bool) { yield(rating.Rating{}, errDisk) }
 }
 
+// failingDossiers is a dossier store whose List fails after one dossier.
+type failingDossiers struct{ *memstore.Store }
+
+var errNetwork = errors.New("network down")
+
+func (s failingDossiers) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.Dossier, error] {
+	return func(yield func(*dossier.Dossier, error) bool) {
+		for d, err := range s.Store.List(ctx, f) {
+			if !yield(d, err) {
+				return
+			}
+			break
+		}
+		yield(nil, errNetwork)
+	}
+}
+
+// Build returns the first error reading the stores: the dossiers are read
+// first.
 func TestBuildStoreError(t *testing.T) {
 	t.Parallel()
-	_, err := rating.Build(context.Background(), sla.Default(), memstore.New(), failing{}, time.Time{}, time.Time{}, clock)
-	assert.ErrorIs(t, err, errDisk)
+	d := newDesk(t)
+	d.receive(t, at(time.August, 4, 8, 0), procedure.Direct)
+	tests := []struct {
+		name     string
+		dossiers dossier.Store
+		ratings  rating.Store
+		want     error
+	}{
+		{"ratings", d.store, failing{}, errDisk},
+		{"dossiers", failingDossiers{d.store}, d.ratings, errNetwork},
+		{"both", failingDossiers{d.store}, failing{}, errNetwork},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := rating.Build(context.Background(), sla.Default(), tt.dossiers, tt.ratings, time.Time{}, time.Time{}, clock)
+			assert.ErrorIs(t, err, tt.want)
+			assert.Zero(t, r, "no report with an error")
+		})
+	}
 }
 
 func TestWriteTextError(t *testing.T) {

@@ -3,10 +3,10 @@ package rating
 import "strconv"
 
 // A Tally counts ratings by level. Its shares are taken over the ratings,
-// not over the dossiers (DOMAIN.md §5): 9.807 very satisfied out of 10.252
-// ratings is 95,66%, however many dossiers were resolved. The zero Tally
-// is empty and ready to use. A Tally is a value; it is not safe for
-// concurrent Adds.
+// not over the dossiers, as the reports take them: 9.807 very satisfied out
+// of 10.252 ratings is 95,66%, however many dossiers were resolved
+// (examples/report/testdata/report2020.txt). The zero Tally is empty and
+// ready to use. A Tally is a value; it is not safe for concurrent Adds.
 type Tally struct {
 	n [Unsatisfied + 1]int // indexed by Level; n[0] is never counted
 }
@@ -52,7 +52,7 @@ func (t Tally) Shares() [3]Percent {
 // Merge adds u's counts to t, to combine tallies made separately, for
 // example by several goroutines or desks.
 func (t *Tally) Merge(u Tally) {
-	for _, l := range Levels {
-		t.n[l] += u.n[l]
+	for i := range t.n {
+		t.n[i] += u.n[i]
 	}
 }

@@ -1,9 +1,10 @@
-// Package sqlstore keeps dossiers and ratings in a SQL database through
-// database/sql: PostgreSQL (through pgx v5's stdlib driver) for production
-// and for several instances sharing one database, and SQLite (through
+// Package sqlstore keeps dossiers in a SQL database through database/sql:
+// PostgreSQL (through pgx v5's stdlib driver) for production and for
+// several instances sharing one database, and SQLite (through
 // modernc.org/sqlite, pure Go, no cgo) as the embedded default that needs
-// no server. A *Store is a dossier.Store and passes storetest.Run on both;
-// Ratings gives its rating.Store, which passes ratingtest.Run on both.
+// no server. A *Store is a dossier.Store and passes storetest.Run on both.
+// Its schema has a table for citizens' ratings too, which package
+// rating/sqlrating, above package rating, keeps.
 //
 // Only programs that import this package compile the two drivers: the
 // rest of motcua does not depend on them.
@@ -38,14 +39,16 @@
 //	dossier_events     the history, one row per event, numbered per dossier;
 //	                   triggers refuse UPDATE and DELETE
 //	dossier_sequences  the last number issued per agency per day
-//	ratings            at most one per dossier (a unique index on the code;
-//	                   kiosk ratings with no dossier are not limited)
+//	ratings            rating/sqlrating's: at most one per dossier (a unique
+//	                   index on the code; kiosk ratings with no dossier are
+//	                   not limited)
 //
 // Times are instants: timestamptz in PostgreSQL, INTEGER Unix microseconds
 // in SQLite; both keep microseconds and give times back in sla.ICT. A zero
-// time is NULL. Dates are date in PostgreSQL and 'YYYY-MM-DD' text in
-// SQLite. The agency is compared byte by byte (COLLATE "C" in PostgreSQL),
-// as Go compares strings.
+// time is NULL; TimeArg, BoundArg and ScanTime give tables of the
+// embedder's own (rating/sqlrating's, say) the same. Dates are date in
+// PostgreSQL and 'YYYY-MM-DD' text in SQLite. The agency is compared byte
+// by byte (COLLATE "C" in PostgreSQL), as Go compares strings.
 //
 // # Indexes
 //

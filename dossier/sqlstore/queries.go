@@ -15,9 +15,6 @@ type queries struct {
 	insertEvents  string // up to VALUES
 	nextSequence  string
 	orderBy       string
-
-	insertRating string
-	listRatings  string // up to WHERE
 }
 
 // dossierColumns are written by Create in this order; args makes the values.
@@ -77,11 +74,6 @@ const nextSequence = `INSERT INTO dossier_sequences (agency, day, last_seq) VALU
 // number). It matches the dossiers_received index.
 const orderBy = ` ORDER BY d.received_at NULLS FIRST, d.agency, d.day, d.seq`
 
-const insertRating = `INSERT INTO ratings (dossier_code, level, comment, rated_at, channel)
-	VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`
-
-const listRatings = `SELECT dossier_code, level, comment, rated_at, channel FROM ratings`
-
 var postgresQueries = queries{
 	insertDossier: insertDossier,
 	updateDossier: updateDossier,
@@ -90,8 +82,6 @@ var postgresQueries = queries{
 	insertEvents:  `INSERT INTO dossier_events (dossier_id, n, occurred_at, kind, actor, from_status, to_status, note) VALUES `,
 	nextSequence:  nextSequence,
 	orderBy:       orderBy,
-	insertRating:  insertRating,
-	listRatings:   listRatings,
 }
 
 var sqliteQueries = func() queries {

@@ -43,7 +43,7 @@ func (d Dialect) String() string {
 // lists the forms Open accepts.
 var ErrUnknownScheme = errors.New("sqlstore: unknown DSN scheme")
 
-// A Store keeps dossiers (and ratings) in PostgreSQL or SQLite. It is safe
+// A Store keeps dossiers in PostgreSQL or SQLite. It is safe
 // for concurrent use, and several Stores, in one process or many, may share
 // one database. Call Migrate once before using a new database.
 type Store struct {

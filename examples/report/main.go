@@ -4,7 +4,8 @@
 // resolved early, on time and late, and citizens' satisfaction, with exact
 // shares.
 //
-// By default it reproduces a real report for 2020 (DOMAIN.md §6):
+// By default it reproduces a provincial centre's real report for 2020,
+// as testdata/report2020.txt holds it:
 //
 //   - received: direct 51.198 (58,87%), online 34.696 (39,90%), postal 1.070
 //     (1,23%), nearly five times the 17.600 of 2019;
@@ -113,8 +114,8 @@ func run(args []string, out io.Writer) error {
 	return r.WriteText(out)
 }
 
-// report2020 holds the figures of the article (DOMAIN.md §6); they decide
-// how many dossiers the simulation runs, never what it prints.
+// report2020 holds the figures of the article (testdata/report2020.txt);
+// they decide how many dossiers the simulation runs, never what it prints.
 var report2020 = struct {
 	channels   []int // direct, online, postal
 	outcomes   []int // early, on time, late

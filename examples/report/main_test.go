@@ -13,7 +13,8 @@ import (
 	"github.com/motcua/motcua/rating"
 )
 
-// The shares the article printed (DOMAIN.md §6), which every scale keeps.
+// The shares the article printed (testdata/report2020.txt), which every
+// scale keeps.
 var articleShares = []string{
 	"- Nộp trực tiếp: %s hồ sơ (58,87%%);",
 	"- Nộp trực tuyến: %s hồ sơ (39,90%%);",

@@ -325,8 +325,8 @@ func (s *sim) options(j *job, o outcome, asOf time.Time) []option {
 	return opts
 }
 
-// resolve draws when j is resolved to have its outcome (DESIGN.md, sla:
-// Timeliness): early before the start of the working day that holds the
+// resolve draws when j is resolved to have its outcome (as
+// sla.Calendar.Classify judges it): early before the start of the working day that holds the
 // due time, on time from then until the due time, late after it.
 func (s *sim) resolve(j *job, asOf time.Time) time.Time {
 	switch j.outcome {
@@ -349,7 +349,7 @@ func (s *sim) resolve(j *job, asOf time.Time) time.Time {
 }
 
 // sessions returns the desk hours of d: none on a day off, Monday's on a
-// make-up Saturday (DOMAIN.md §3).
+// make-up Saturday, as package sla works one.
 func (s *sim) sessions(d sla.Date) []sla.Session {
 	if !s.cal.IsWorkday(d) {
 		return nil
@@ -472,7 +472,7 @@ func live(ctx context.Context, svc *dossier.Service, ratings rating.Store, now *
 		case giveBack:
 			_, err = svc.Return(ctx, j.code, "trả kết quả")
 		case rate:
-			err = ratings.Add(ctx, rating.Rating{Dossier: j.code.String(), Level: j.level, At: e.at, Channel: j.channel})
+			err = rating.Rate(ctx, svc, ratings, rating.Rating{Dossier: j.code, Level: j.level, At: e.at, Channel: j.channel})
 		}
 		if err != nil {
 			return err

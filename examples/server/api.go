@@ -511,12 +511,12 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, ratingView{
-		Dossier: rt.Dossier, Level: rt.Level, LevelText: rt.Level.String(), Comment: rt.Comment, At: stamp(rt.At),
+		Dossier: rt.Dossier.String(), Level: rt.Level, LevelText: rt.Level.String(), Comment: rt.Comment, At: stamp(rt.At),
 	})
 }
 
-// addRating records a citizen's rating of a dossier whose result is ready;
-// the store keeps one rating per dossier.
+// addRating records a citizen's rating of a dossier under the library's
+// rules (rating.Rate): once its result is ready, and once.
 func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Level, comment string) (rating.Rating, error) {
 	if !level.Valid() {
 		return rating.Rating{}, invalidValue("Mức đánh giá (level) phải là 1 (rất hài lòng), 2 (hài lòng) hoặc 3 (không hài lòng).")
@@ -525,15 +525,8 @@ func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Lev
 	if err := checkText("comment", comment, maxComment); err != nil {
 		return rating.Rating{}, err
 	}
-	d, err := s.svc.Get(ctx, c)
-	if err != nil {
-		return rating.Rating{}, err
-	}
-	if !resultReady(d.Status) {
-		return rating.Rating{}, errNotReady
-	}
-	rt := rating.Rating{Dossier: c.String(), Level: level, Comment: comment, At: s.now().In(sla.ICT), Channel: procedure.Online}
-	if err := s.ratings.Add(ctx, rt); err != nil {
+	rt := rating.Rating{Dossier: c, Level: level, Comment: comment, At: s.now().In(sla.ICT), Channel: procedure.Online}
+	if err := rating.Rate(ctx, s.svc, s.ratings, rt); err != nil {
 		return rating.Rating{}, err
 	}
 	return rt, nil

@@ -5,11 +5,14 @@ import (
 	"fmt"
 
 	"github.com/motcua/motcua/dossier/sqlstore"
+	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/rating/sqlrating"
 )
 
 // sqlBackend keeps the dossiers and the ratings in PostgreSQL or SQLite.
 type sqlBackend struct {
 	*sqlstore.Store
+	ratings *sqlrating.Store
 }
 
 // openSQL opens the SQL store that dsn names and brings its schema up to
@@ -23,7 +26,7 @@ func openSQL(ctx context.Context, dsn string) (backend, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
-	return sqlBackend{st}, nil
+	return sqlBackend{st, sqlrating.New(st)}, nil
 }
 
 // Ping asks the database a question, which proves more than a connection.
@@ -31,3 +34,5 @@ func (b sqlBackend) Ping(ctx context.Context) error {
 	var one int
 	return b.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
+
+func (b sqlBackend) Ratings() rating.Store { return b.ratings }

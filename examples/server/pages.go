@@ -183,7 +183,7 @@ type lookupData struct {
 
 func (s *server) lookupData(code string) lookupData {
 	data := lookupData{Style: s.pages.style, Code: code}
-	for _, l := range rating.Levels {
+	for _, l := range rating.Levels() {
 		data.Levels = append(data.Levels, levelOption{Value: int(l), Text: l.String()})
 	}
 	return data
@@ -232,7 +232,7 @@ func (s *server) fillLookup(r *http.Request, data *lookupData, rate bool) int {
 		Status: d.Status.String(), Received: shortTime(d.ReceivedAt), Due: shortTime(d.Due),
 		Finished: shortTime(d.FinishedAt), Returned: shortTime(d.ReturnedAt),
 	}
-	data.CanRate = rate && resultReady(d.Status)
+	data.CanRate = rate && rating.Rateable(d)
 	return http.StatusOK
 }
 

@@ -155,6 +155,8 @@ func (s *server) problemFor(err error) *problem {
 		return errConflict
 	case errors.Is(err, rating.ErrDuplicate):
 		return errDuplicateRating
+	case errors.Is(err, rating.ErrNotReady):
+		return errNotReady
 	case errors.Is(err, rating.ErrInvalid):
 		return invalidValue("Đánh giá không hợp lệ: mức đánh giá phải là 1, 2 hoặc 3.")
 	case errors.Is(err, procedure.ErrNotFound):

@@ -222,10 +222,46 @@ func TestRatingOnceWhenReady(t *testing.T) {
 	n := 0
 	for rt, err := range d.store.Ratings().List(context.Background(), time.Time{}, time.Time{}) {
 		require.NoError(t, err)
-		assert.Equal(t, code, rt.Dossier)
+		assert.Equal(t, code, rt.Dossier.String())
 		n++
 	}
 	assert.Equal(t, 1, n)
+}
+
+// TestRatingRefusals: each refusal of a rating answers with its own status
+// and problem.
+func TestRatingRefusals(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	open := d.receive(anIntake("Đỗ Văn Hải"))
+	refused := d.receive(anIntake("Ngô Thị Hoa"))
+	ready := d.receive(anIntake("Vũ Minh Tâm"))
+	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+refused+"/refuse", map[string]string{"actor": "Trần Thị Bình", "reason": "Không thuộc thẩm quyền"}).status)
+	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+ready+"/resolve", map[string]string{"actor": "Lê Văn Cường"}).status)
+	tests := []struct {
+		name, code string
+		level      int
+		status     int
+		problem    string // "" for none
+	}{
+		{"unknown dossier", "000.00.01.H26-250101-9999", 1, http.StatusNotFound, "not-found"},
+		{"invalid level of an unknown dossier", "000.00.01.H26-250101-9999", 5, http.StatusBadRequest, "invalid-value"},
+		{"malformed code", "ho-so-42", 1, http.StatusBadRequest, "invalid-code"},
+		{"not ready", open, 1, http.StatusConflict, "not-ready"},
+		{"refused", refused, 1, http.StatusConflict, "not-ready"},
+		{"invalid level", ready, 5, http.StatusBadRequest, "invalid-value"},
+		{"ready", ready, 2, http.StatusCreated, ""},
+		{"again", ready, 1, http.StatusConflict, "duplicate-rating"},
+	}
+	for _, tt := range tests {
+		r := d.public("POST", "/api/v1/public/dossiers/"+tt.code+"/rating", map[string]any{"level": tt.level})
+		if tt.problem == "" {
+			assert.Equal(t, tt.status, r.status, "%s: %s", tt.name, r.body)
+			continue
+		}
+		p := requireProblem(t, r, tt.status)
+		assert.Equal(t, "urn:motcua:problem:"+tt.problem, p["type"], tt.name)
+	}
 }
 
 // TestOfficerAuth: officer routes want the token; a missing or wrong one

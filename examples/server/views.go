@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
 )
 
@@ -285,13 +286,9 @@ func (s *server) publicView(d *dossier.Dossier) publicView {
 		Status:    statusKeys[d.Status], StatusCode: d.Status.Portal(), StatusText: d.Status.String(),
 		ReceivedAt: stamp(d.ReceivedAt), Due: stamp(d.Due),
 		FinishedAt: stamp(d.FinishedAt), ReturnedAt: stamp(d.ReturnedAt),
-		Rateable: resultReady(d.Status),
+		Rateable: rating.Rateable(d),
 	}
 }
-
-// resultReady reports whether the result of a dossier is ready, so that the
-// applicant may rate its handling.
-func resultReady(st dossier.Status) bool { return st == dossier.Resolved || st == dossier.Returned }
 
 // writeJSON writes v as JSON with the status code.
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -2,18 +2,23 @@
 // pass. An embedder with a Store of their own runs it in a test:
 //
 //	func TestMyRatings(t *testing.T) {
-//		ratingtest.Run(t, func(t *testing.T, now func() time.Time) rating.Store {
+//		ratingtest.Run(t, func(t *testing.T, now func() time.Time) ratingtest.Harness {
 //			s := mystore.Open(…)
 //			t.Cleanup(func() { s.Close() })
-//			return s.RatingsWithClock(now)
+//			return ratingtest.Harness{Store: s.RatingsWithClock(now)}
 //		})
 //	}
 //
-// newStore must return an empty store each time it is called, whose clock,
-// which judges whether a rating is in the future, is now. The suite's clock
-// is fixed in 2020, so a store that asks time.Now instead fails. Times in the
-// suite are whole seconds, so a store may keep microseconds only, as
-// PostgreSQL does, and any location: times are compared as instants.
+// newHarness must return an empty store each time it is called, whose
+// clock, which judges whether a rating is in the future, is now. The
+// suite's clock is fixed in 2020, so a store that asks time.Now instead
+// fails. Times in the suite are whole seconds, so a store may keep
+// microseconds only, as PostgreSQL does, and any location: times are
+// compared as instants.
+//
+// A store kept beside the dossiers, such as rating/sqlrating's, refuses a
+// rating of a dossier it does not hold; its Harness says how to store one
+// (see Harness.AddDossier), and the suite checks the refusal too.
 package ratingtest
 
 import (
@@ -33,16 +38,35 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// Run runs the suite against stores made by newStore.
-func Run(t *testing.T, newStore func(t *testing.T, now func() time.Time) rating.Store) {
+// A Harness is the store for one test of the suite and, if it looks the
+// dossiers up, how to give it one.
+type Harness struct {
+	// Store is the store under test.
+	Store rating.Store
+	// AddDossier, for a store that refuses a rating of a dossier it does
+	// not hold, stores a dossier with the code c where Store looks for it.
+	// The suite calls it, once per code, before rating that dossier, and
+	// checks that a rating of any other dossier is refused with an error
+	// matching dossier.ErrNotFound. Nil means that Store rates any
+	// dossier, as rating.MemStore does.
+	AddDossier func(t *testing.T, c dossier.Code)
+}
+
+// newStore returns the harness of an empty store that holds the dossiers
+// of codes (the zero code, a kiosk's, is skipped), if it holds dossiers.
+type newStore func(t *testing.T, codes ...dossier.Code) Harness
+
+// Run runs the suite against the stores of the harnesses newHarness makes.
+func Run(t *testing.T, newHarness func(t *testing.T, now func() time.Time) Harness) {
 	tests := []struct {
 		name string
-		run  func(t *testing.T, newStore func(t *testing.T) rating.Store)
+		run  func(t *testing.T, newStore newStore)
 	}{
 		{"AddInvalid", testAddInvalid},
 		{"AddValid", testAddValid},
 		{"Duplicate", testDuplicate},
 		{"Kiosk", testKiosk},
+		{"UnknownDossier", testUnknownDossier},
 		{"Normalizes", testNormalizes},
 		{"ListWindows", testListWindows},
 		{"ListOrder", testListOrder},
@@ -53,7 +77,17 @@ func Run(t *testing.T, newStore func(t *testing.T, now func() time.Time) rating.
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.run(t, func(t *testing.T) rating.Store { return newStore(t, now) })
+			tt.run(t, func(t *testing.T, codes ...dossier.Code) Harness {
+				h := newHarness(t, now)
+				if h.AddDossier != nil {
+					for _, c := range codes {
+						if !c.IsZero() {
+							h.AddDossier(t, c)
+						}
+					}
+				}
+				return h
+			})
 		})
 	}
 }
@@ -67,7 +101,28 @@ func now() time.Time { return clock }
 func day(d int) time.Time { return time.Date(2020, time.June, d, 9, 0, 0, 0, sla.ICT) }
 
 // code returns the code of the i-th dossier received on 1 June 2020.
-func code(i int) string { return fmt.Sprintf("000.00.01.H26-200601-%04d", i) }
+func code(i int) dossier.Code {
+	return dossier.Code{Agency: "000.00.01.H26", Date: sla.Date{Year: 2020, Month: time.June, Day: 1}, Seq: i}
+}
+
+// codes returns the codes of the dossiers from to to (inclusive) received
+// on 1 June 2020.
+func codes(from, to int) []dossier.Code {
+	var out []dossier.Code
+	for i := from; i <= to; i++ {
+		out = append(out, code(i))
+	}
+	return out
+}
+
+// parse reads a code that the suite writes as text, a constant.
+func parse(s string) dossier.Code {
+	c, err := dossier.ParseCode(s)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
 
 // pst is a zone other than the stores' and UTC, for times given elsewhere.
 var pst = time.FixedZone("PST", -8*60*60)
@@ -122,19 +177,22 @@ var invalidTests = []struct {
 	{"future beyond the skew", func(r *rating.Rating) { r.At = clock.Add(rating.ClockSkew + time.Second) }, false},
 	{"future beyond the skew, in another zone", func(r *rating.Rating) { r.At = clock.Add(rating.ClockSkew + time.Second).In(pst) }, false},
 	{"next year", func(r *rating.Rating) { r.At = clock.AddDate(1, 0, 0) }, false},
-	{"malformed code", func(r *rating.Rating) { r.Dossier = "hồ sơ 42" }, false},
-	{"code with no such date", func(r *rating.Rating) { r.Dossier = "000.00.01.H26-200631-0001" }, false},
-	{"code with a short sequence", func(r *rating.Rating) { r.Dossier = "000.00.01.H26-200615-001" }, false},
+	{"code with no agency", func(r *rating.Rating) { r.Dossier.Agency = "" }, false},
+	{"code with an agency that is no e-ID", func(r *rating.Rating) { r.Dossier.Agency = "hồ sơ 42" }, false},
+	{"code with no such date", func(r *rating.Rating) { r.Dossier.Date = sla.Date{Year: 2020, Month: time.June, Day: 31} }, false},
+	{"code from before 2000", func(r *rating.Rating) { r.Dossier.Date = sla.Date{Year: 1999, Month: time.December, Day: 31} }, false},
+	{"code with sequence zero", func(r *rating.Rating) { r.Dossier.Seq = 0 }, false},
+	{"code with a sequence past nine digits", func(r *rating.Rating) { r.Dossier.Seq = 1_000_000_000 }, false},
 	{"unknown channel", func(r *rating.Rating) { r.Channel = 9 }, false},
 }
 
 // Each refused rating is ErrInvalid, stores nothing, and does not mark its
 // dossier as rated.
-func testAddInvalid(t *testing.T, newStore func(t *testing.T) rating.Store) {
-	ok := rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock}
+func testAddInvalid(t *testing.T, newStore newStore) {
+	ok := rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock}
 	for _, tt := range invalidTests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStore(t)
+			s := newStore(t, ok.Dossier).Store
 			ctx := context.Background()
 			r := ok
 			tt.change(&r)
@@ -156,20 +214,20 @@ var validTests = []struct {
 	name string
 	r    rating.Rating
 }{
-	{"at the clock", rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.VerySatisfied, At: clock}},
-	{"within the skew", rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock.Add(rating.ClockSkew)}},
-	{"long ago", rating.Rating{Dossier: "000.00.01.H26-000101-0001", Level: rating.Satisfied, At: time.Date(2000, time.January, 3, 8, 0, 0, 0, sla.ICT)}},
+	{"at the clock", rating.Rating{Dossier: code(1), Level: rating.VerySatisfied, At: clock}},
+	{"within the skew", rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock.Add(rating.ClockSkew)}},
+	{"long ago", rating.Rating{Dossier: parse("000.00.01.H26-000101-0001"), Level: rating.Satisfied, At: time.Date(2000, time.January, 3, 8, 0, 0, 0, sla.ICT)}},
 	{"kiosk, no dossier", rating.Rating{Level: rating.Unsatisfied, At: clock.Add(-time.Hour)}},
-	{"online", rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock, Channel: procedure.Online}},
-	{"every field", rating.Rating{Dossier: "000.A0.01.H26-200601-0002", Level: rating.VerySatisfied, Comment: "Nhanh, đúng hẹn", At: day(1), Channel: procedure.Direct}},
-	{"postal, long sequence", rating.Rating{Dossier: "000.00.01.H26-200615-123456789", Level: rating.Unsatisfied, Comment: "Chờ lâu", At: day(2), Channel: procedure.Postal}},
+	{"online", rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock, Channel: procedure.Online}},
+	{"every field", rating.Rating{Dossier: parse("000.A0.01.H26-200601-0002"), Level: rating.VerySatisfied, Comment: "Nhanh, đúng hẹn", At: day(1), Channel: procedure.Direct}},
+	{"postal, long sequence", rating.Rating{Dossier: code(123456789), Level: rating.Unsatisfied, Comment: "Chờ lâu", At: day(2), Channel: procedure.Postal}},
 }
 
 // A valid rating is kept as given.
-func testAddValid(t *testing.T, newStore func(t *testing.T) rating.Store) {
+func testAddValid(t *testing.T, newStore newStore) {
 	for _, tt := range validTests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStore(t)
+			s := newStore(t, tt.r.Dossier).Store
 			require.NoError(t, s.Add(context.Background(), tt.r))
 			same(t, s, []rating.Rating{tt.r})
 		})
@@ -177,10 +235,10 @@ func testAddValid(t *testing.T, newStore func(t *testing.T) rating.Store) {
 }
 
 // A dossier gets at most one rating; the first stays.
-func testDuplicate(t *testing.T, newStore func(t *testing.T) rating.Store) {
+func testDuplicate(t *testing.T, newStore newStore) {
 	ctx := context.Background()
-	s := newStore(t)
-	first := rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.VerySatisfied, At: clock.Add(-time.Hour), Comment: "Tốt"}
+	s := newStore(t, code(1), code(2)).Store
+	first := rating.Rating{Dossier: code(1), Level: rating.VerySatisfied, At: clock.Add(-time.Hour), Comment: "Tốt"}
 	require.NoError(t, s.Add(ctx, first))
 	tests := []struct {
 		name   string
@@ -201,16 +259,16 @@ func testDuplicate(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	}
 	same(t, s, []rating.Rating{first}, "the first rating stays")
 
-	other := rating.Rating{Dossier: "000.00.01.H26-200615-0002", Level: rating.Satisfied, At: clock.Add(-time.Hour)}
+	other := rating.Rating{Dossier: code(2), Level: rating.Satisfied, At: clock.Add(-time.Hour)}
 	require.NoError(t, s.Add(ctx, other), "another dossier is not a duplicate")
 	same(t, s, []rating.Rating{first, other})
 }
 
 // Kiosk ratings have no dossier and are never duplicates.
-func testKiosk(t *testing.T, newStore func(t *testing.T) rating.Store) {
+func testKiosk(t *testing.T, newStore newStore) {
 	ctx := context.Background()
-	s := newStore(t)
-	rated := rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock}
+	s := newStore(t, code(1)).Store
+	rated := rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock}
 	require.NoError(t, s.Add(ctx, rated))
 	kiosk := rating.Rating{Level: rating.Satisfied, At: clock}
 	want := []rating.Rating{rated}
@@ -222,30 +280,56 @@ func testKiosk(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	assert.ErrorIs(t, s.Add(ctx, rated), rating.ErrDuplicate, "kiosk ratings leave the dossier rated")
 }
 
-// Stores keep comments in NFC, codes as dossier.Code.String writes them,
-// and times as instants.
-func testNormalizes(t *testing.T, newStore func(t *testing.T) rating.Store) {
+// A store that looks the dossiers up refuses a rating of a dossier it does
+// not hold, stores nothing, and rates the dossier once it holds it.
+func testUnknownDossier(t *testing.T, newStore newStore) {
+	ctx := context.Background()
+	h := newStore(t, code(1))
+	if h.AddDossier == nil {
+		t.Skip("the store rates any dossier: its Harness has no AddDossier")
+	}
+	s := h.Store
+	unknown := rating.Rating{Dossier: code(2), Level: rating.Satisfied, At: clock}
+	for _, try := range []string{"first", "second"} {
+		err := s.Add(ctx, unknown)
+		assert.ErrorIs(t, err, dossier.ErrNotFound, try)
+		assert.NotErrorIs(t, err, rating.ErrDuplicate, try)
+		assert.NotErrorIs(t, err, rating.ErrInvalid, try)
+	}
+	assert.Empty(t, list(t, s, time.Time{}, time.Time{}), "nothing stored")
+
+	known := rating.Rating{Dossier: code(1), Level: rating.VerySatisfied, At: clock}
+	kiosk := rating.Rating{Level: rating.Unsatisfied, At: clock}
+	require.NoError(t, s.Add(ctx, known), "a dossier the store holds")
+	require.NoError(t, s.Add(ctx, kiosk), "a kiosk rating names no dossier")
+	h.AddDossier(t, code(2))
+	require.NoError(t, s.Add(ctx, unknown), "the dossier once stored")
+	same(t, s, []rating.Rating{known, kiosk, unknown})
+}
+
+// Stores keep comments in NFC, codes as they were given, and times as
+// instants.
+func testNormalizes(t *testing.T, newStore newStore) {
 	ctx := context.Background()
 	t.Run("comment", func(t *testing.T) {
-		s := newStore(t)
+		s := newStore(t).Store
 		decomposed := "Ra\u0302\u0301t to\u0302\u0301t" // "Rất tốt" with combining marks
 		require.NoError(t, s.Add(ctx, rating.Rating{Level: rating.VerySatisfied, At: clock, Comment: decomposed}))
 		require.NoError(t, s.Add(ctx, rating.Rating{Level: rating.VerySatisfied, At: clock, Comment: "Rất tốt"}))
 		assert.Equal(t, []string{"Rất tốt", "Rất tốt"}, comments(list(t, s, time.Time{}, time.Time{})))
 	})
 	t.Run("code", func(t *testing.T) {
-		s := newStore(t)
-		for _, in := range []string{"000.00.01.H26-200615-0001", "000.A0.01.h26-200615-0042", "000.00.01.H26-200615-10000"} {
-			c, err := dossier.ParseCode(in)
-			require.NoError(t, err)
-			require.NoError(t, s.Add(ctx, rating.Rating{Dossier: in, Level: rating.Satisfied, At: clock}))
+		cs := []dossier.Code{code(1), parse("000.A0.01.h26-200615-0042"), code(10000), code(999_999_999)}
+		s := newStore(t, cs...).Store
+		for _, c := range cs {
+			require.NoError(t, s.Add(ctx, rating.Rating{Dossier: c, Level: rating.Satisfied, At: clock}))
 			got := list(t, s, clock, clock.Add(time.Second))
 			require.NotEmpty(t, got)
-			assert.Equal(t, c.String(), got[len(got)-1].Dossier)
+			assert.Equal(t, c, got[len(got)-1].Dossier)
 		}
 	})
 	t.Run("time", func(t *testing.T) {
-		s := newStore(t)
+		s := newStore(t, codes(1, 3)...).Store
 		at := []time.Time{day(1).UTC(), day(2).In(pst), day(3)}
 		for i, a := range at {
 			require.NoError(t, s.Add(ctx, rating.Rating{Dossier: code(i + 1), Level: rating.Satisfied, At: a}))
@@ -282,8 +366,8 @@ func listFixture(t *testing.T, s rating.Store) (map[string]rating.Rating, []stri
 }
 
 // List yields [from, to); a zero bound is open.
-func testListWindows(t *testing.T, newStore func(t *testing.T) rating.Store) {
-	s := newStore(t)
+func testListWindows(t *testing.T, newStore newStore) {
+	s := newStore(t, codes(1, 7)...).Store
 	byLabel, _ := listFixture(t, s)
 	tests := []struct {
 		name     string
@@ -315,9 +399,9 @@ func testListWindows(t *testing.T, newStore func(t *testing.T) rating.Store) {
 
 // List orders by time, then by the order the ratings were added, whatever
 // the zone a time was given in and whether a rating names a dossier.
-func testListOrder(t *testing.T, newStore func(t *testing.T) rating.Store) {
+func testListOrder(t *testing.T, newStore newStore) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := newStore(t, codes(1, 17)...).Store
 	_, want := listFixture(t, s)
 	assert.Equal(t, want, comments(list(t, s, time.Time{}, time.Time{})))
 
@@ -328,7 +412,7 @@ func testListOrder(t *testing.T, newStore func(t *testing.T) rating.Store) {
 		r := rating.Rating{Level: rating.Satisfied, At: day(3), Comment: fmt.Sprintf("tie %02d", i)}
 		switch i % 3 {
 		case 0:
-			r.Dossier = code(100 + i)
+			r.Dossier = code(8 + i/3)
 		case 1:
 			r.At = r.At.UTC()
 		}
@@ -341,9 +425,9 @@ func testListOrder(t *testing.T, newStore func(t *testing.T) rating.Store) {
 }
 
 // A consumer may stop a listing early, and the store goes on working.
-func testListStop(t *testing.T, newStore func(t *testing.T) rating.Store) {
+func testListStop(t *testing.T, newStore newStore) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := newStore(t, code(1)).Store
 	for range 3 {
 		require.NoError(t, s.Add(ctx, rating.Rating{Level: rating.Satisfied, At: clock}))
 	}
@@ -359,8 +443,8 @@ func testListStop(t *testing.T, newStore func(t *testing.T) rating.Store) {
 	assert.Len(t, list(t, s, time.Time{}, time.Time{}), 4)
 }
 
-func testCancelledContext(t *testing.T, newStore func(t *testing.T) rating.Store) {
-	s := newStore(t)
+func testCancelledContext(t *testing.T, newStore newStore) {
+	s := newStore(t, code(1)).Store
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock}
@@ -381,14 +465,14 @@ func testCancelledContext(t *testing.T, newStore func(t *testing.T) rating.Store
 
 // Devices rating one dossier at once, while others list: exactly one wins,
 // the others are told ErrDuplicate.
-func testConcurrentDuplicates(t *testing.T, newStore func(t *testing.T) rating.Store) {
-	s := newStore(t)
+func testConcurrentDuplicates(t *testing.T, newStore newStore) {
+	s := newStore(t, code(1)).Store
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make([]error, 50)
 	for i := range errs {
 		wg.Go(func() {
-			errs[i] = s.Add(ctx, rating.Rating{Dossier: "000.00.01.H26-200615-0001", Level: rating.Satisfied, At: clock, Comment: fmt.Sprint(i)})
+			errs[i] = s.Add(ctx, rating.Rating{Dossier: code(1), Level: rating.Satisfied, At: clock, Comment: fmt.Sprint(i)})
 			for _, err := range s.List(ctx, time.Time{}, time.Time{}) {
 				if err != nil {
 					t.Error(err)
@@ -413,10 +497,10 @@ func testConcurrentDuplicates(t *testing.T, newStore func(t *testing.T) rating.S
 
 // Devices rating different dossiers and visits at once: every rating is
 // kept.
-func testConcurrentAdds(t *testing.T, newStore func(t *testing.T) rating.Store) {
-	s := newStore(t)
-	ctx := context.Background()
+func testConcurrentAdds(t *testing.T, newStore newStore) {
 	const n = 50
+	s := newStore(t, codes(1, n)...).Store
+	ctx := context.Background()
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
