@@ -49,25 +49,27 @@ func yearOf(n, m int) ([]*dossier.Dossier, []rating.Rating) {
 	for i := range ds {
 		received := start.Add(time.Duration(i) * (360 * 24 * time.Hour / time.Duration(n)))
 		due, _ := cal.Due(received, sla.WorkingDays(3)) // a valid limit in 2020 cannot fail
-		d := &dossier.Dossier{
-			Channel:     procedure.Channel(1 + i%3),
-			ReceivedAt:  received,
-			Due:         due,
-			OriginalDue: due,
-			Status:      dossier.Returned,
-			Events:      []dossier.Event{{At: received, Kind: dossier.KindReceive}, {Kind: dossier.KindResolve}, {Kind: dossier.KindReturn}},
-		}
+		d := &dossier.Dossier{Channel: procedure.Channel(1 + i%3)}
+		events := []dossier.Event{{At: received, Kind: dossier.KindReceive, Due: due, LegalDue: due, Limit: sla.WorkingDays(3)}}
 		switch i % 100 {
-		case 0, 1:
-			d.Status, d.Events = dossier.InProgress, d.Events[:1]
+		case 0, 1: // open
 		case 2:
-			d.Status, d.FinishedAt = dossier.Refused, received
+			events = append(events, dossier.Event{At: received, Kind: dossier.KindRefuse, Reason: "không hợp lệ"})
 		case 3:
-			d.Status, d.FinishedAt = dossier.Withdrawn, received.Add(time.Hour)
-		case 4:
-			d.FinishedAt = due.Add(time.Hour) // late
-		default:
-			d.FinishedAt = due.Add(-time.Duration(i%48) * time.Hour) // early or on time
+			events = append(events, dossier.Event{At: received.Add(time.Hour), Kind: dossier.KindWithdraw})
+		case 4: // late
+			events = append(events, dossier.Event{At: due.Add(time.Hour), Kind: dossier.KindResolve}, dossier.Event{At: due.Add(2 * time.Hour), Kind: dossier.KindReturn})
+		default: // early or on time
+			done := due.Add(-time.Duration(i%48) * time.Hour)
+			if done.Before(received) {
+				done = received
+			}
+			events = append(events, dossier.Event{At: done, Kind: dossier.KindResolve}, dossier.Event{At: done, Kind: dossier.KindReturn})
+		}
+		for _, e := range events {
+			if err := d.Apply(e); err != nil {
+				panic(err)
+			}
 		}
 		ds[i] = d
 	}
@@ -91,8 +93,8 @@ func BenchmarkReport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if r.Summary.Received != len(ds) || r.Satisfaction.Total() != len(rs) {
-			b.Fatalf("counted %d dossiers and %d ratings", r.Summary.Received, r.Satisfaction.Total())
+		if r.Counts.Total() != len(ds) || r.Satisfaction.Total() != len(rs) {
+			b.Fatalf("counted %d dossiers and %d ratings", r.Counts.Total(), r.Satisfaction.Total())
 		}
 		if err := r.WriteText(io.Discard); err != nil {
 			b.Fatal(err)

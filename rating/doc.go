@@ -41,9 +41,12 @@
 //
 // # The period report
 //
-// A Report holds a dossier.Summary of the dossiers received in a period, the
+// A Report holds the period's dossier counts, which are the totals of the
+// statutory form Biểu 06 (report.Compute: received in the period by
+// channel, resolved in it early, on time or late, pending at its end), the
 // Tally of the ratings given in it and the number received in the period
-// before. Build makes one from the stores, NewReport from any sequences.
+// before, so the press release and the form always agree. Build makes one
+// from the stores, NewReport from any sequences.
 // WriteText prints it in Vietnamese as the provincial press releases do
 // ("Tiếp nhận 86.964 hồ sơ … trực tiếp: 51.198 hồ sơ (58,87%)"), WriteJSON
 // for machines. The command examples/report reproduces a real yearly report

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/dossier/memstore"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
@@ -112,11 +113,10 @@ func ExampleReport_WriteText() {
 	r := rating.Report{
 		From: time.Date(2020, time.January, 1, 0, 0, 0, 0, sla.ICT),
 		To:   time.Date(2021, time.January, 1, 0, 0, 0, 0, sla.ICT),
-		Summary: dossier.Summary{
-			Received:  86964,
-			ByChannel: map[procedure.Channel]int{procedure.Direct: 51198, procedure.Online: 34696, procedure.Postal: 1070},
-			Resolved:  84772, Early: 21888, OnTime: 62801, Late: 83,
-			Open: 2192, InTime: 2192,
+		Counts: report.Counts{
+			Online: 34696, DirectOrPostal: 51198 + 1070, Postal: 1070,
+			Resolved: 84772, Early: 21888, OnTime: 62801, Late: 83,
+			Pending: 2192, PendingInTime: 2192,
 		},
 		PreviousReceived: 17600,
 	}

@@ -118,7 +118,7 @@ type Dossiers interface {
 // result is ready, resolved or returned. A dossier still being handled has
 // nothing to rate yet, and one refused, withdrawn or stopped never will.
 func Rateable(d *dossier.Dossier) bool {
-	return d.Status == dossier.Resolved || d.Status == dossier.Returned
+	return d.Status().HasResult()
 }
 
 // Rate adds a citizen's rating r to store under the rules of rating, so

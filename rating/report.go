@@ -4,33 +4,29 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"iter"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/sla"
 )
 
 // A Report is what a centre publishes about a period: how many dossiers it
 // received and by which channel, how many it resolved early, on time and
-// late, how many are still open, and how satisfied citizens were, as
-// examples/report/testdata/report2020.txt shows one. Every share in it is
-// computed with Shares, so the shares of a whole add up to exactly 100,00%.
+// late, how many are still being handled, and how satisfied citizens were.
+// Its dossier counts are Biểu 06's totals for the period (see
+// report.Compute), so the press release and the statutory form always
+// agree. Every share in it is computed with Shares, so the shares of a
+// whole add up to exactly 100,00%.
 type Report struct {
-	// From and To bound the period, [From, To): dossiers received and
-	// ratings given in it count.
+	// From and To bound the period, [From, To).
 	From, To time.Time
-	// AsOf is when the report was made: open dossiers are in time or
-	// overdue at AsOf.
-	AsOf time.Time
-	// Summary counts the dossiers received in the period, by their status
-	// at AsOf.
-	Summary dossier.Summary
+	// Counts are the period's totals: received in it by channel, resolved
+	// in it, pending at its end (report.Counts).
+	Counts report.Counts
 	// Satisfaction counts the ratings given in the period.
 	Satisfaction Tally
 	// PreviousReceived is the number of dossiers received in the period
@@ -38,22 +34,24 @@ type Report struct {
 	PreviousReceived int
 }
 
-// NewReport makes the report of [from, to) as of asOf from dossiers and
-// ratings: it summarises the dossiers received in the period (see
-// dossier.Summarize) and tallies the ratings given in it, skipping the
-// others, so ds and rs may hold more than the period. A rating with an
-// invalid level is an error. PreviousReceived is left to the caller.
+// NewReport makes the report of [from, to) from dossiers and ratings, as
+// of asOf: a period not over at asOf is counted up to asOf (a zero asOf is
+// to). It counts the dossiers as report.Compute does and tallies the
+// ratings given in the period, skipping the others, so ds and rs may hold
+// more than the period. A rating with an invalid level is an error.
+// PreviousReceived is left to the caller.
 func NewReport(cal *sla.Calendar, from, to, asOf time.Time, ds iter.Seq[*dossier.Dossier], rs iter.Seq[Rating]) (Report, error) {
-	r := Report{From: from, To: to, AsOf: asOf}
-	r.Summary = dossier.Summarize(cal, asOf, func(yield func(*dossier.Dossier) bool) {
+	r := Report{From: from, To: to}
+	p := period(from, to, asOf)
+	r.Counts = report.Totals(cal, p, func(yield func(dossier.Facts) bool) {
 		for d := range ds {
-			if within(d.ReceivedAt, from, to) && !yield(d) {
+			if !yield(d.Facts()) {
 				return
 			}
 		}
 	})
 	for x := range rs {
-		if !within(x.At, from, to) {
+		if !p.Contains(x.At) {
 			continue
 		}
 		if err := r.Satisfaction.Add(x.Level); err != nil {
@@ -63,44 +61,34 @@ func NewReport(cal *sla.Calendar, from, to, asOf time.Time, ds iter.Seq[*dossier
 	return r, nil
 }
 
-// within reports whether t is in [from, to), a zero bound being open; the
-// zero t, a dossier not yet received, is never within.
-func within(t, from, to time.Time) bool {
-	return !t.IsZero() && (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))
+// period is [from, to) cut at asOf.
+func period(from, to, asOf time.Time) report.Period {
+	if !asOf.IsZero() && asOf.Before(to) {
+		to = asOf
+	}
+	return report.Period{From: from, To: to}
 }
 
-// Build makes the report of [from, to) as of asOf from the dossiers of a
-// dossier.Store and the ratings of a Store, as NewReport does. It reads the
-// dossiers, then the ratings, and returns the first error reading either.
+// Build makes the report of [from, to), as of asOf, from the dossiers of a
+// dossier.Store (through report.Compute, which reads a dossier.FactStore's
+// facts) and the ratings of a Store. The first error reading either store
+// is returned, and reading stops there.
 func Build(ctx context.Context, cal *sla.Calendar, dossiers dossier.Store, ratings Store, from, to, asOf time.Time) (Report, error) {
-	var err error
-	ds := untilError(dossiers.List(ctx, dossier.Filter{ReceivedFrom: from, ReceivedTo: to}), &err)
-	rs := untilError(ratings.List(ctx, from, to), &err)
-	r, rerr := NewReport(cal, from, to, asOf, ds, rs)
+	p := period(from, to, asOf)
+	st, err := report.Compute(ctx, report.Query{Store: dossiers, Calendar: cal, Period: p, By: report.ByAgency})
 	if err != nil {
 		return Report{}, err
 	}
-	return r, rerr
-}
-
-// untilError yields the values of seq up to its first error, which it
-// keeps in *err. It yields nothing once *err holds an error, so that
-// reading stops at the first one.
-func untilError[T any](seq iter.Seq2[T, error], err *error) iter.Seq[T] {
-	return func(yield func(T) bool) {
-		if *err != nil {
-			return
+	r := Report{From: from, To: to, Counts: st.Total}
+	for x, err := range ratings.List(ctx, p.From, p.To) {
+		if err != nil {
+			return Report{}, err
 		}
-		for v, e := range seq {
-			if e != nil {
-				*err = e
-				return
-			}
-			if !yield(v) {
-				return
-			}
+		if err := r.Satisfaction.Add(x.Level); err != nil {
+			return Report{}, err
 		}
 	}
+	return r, nil
 }
 
 // A Count is a number of dossiers or ratings with its share of their whole.
@@ -116,20 +104,12 @@ type ChannelCount struct {
 	Count
 }
 
-// ByChannel returns the dossiers received by each channel with their
-// shares of Summary.Received: Direct, Online and Postal always, in that
-// order, then any other channel found, by number.
+// ByChannel returns the dossiers received in the period by each channel,
+// direct, online and postal, with their shares of all received.
 func (r Report) ByChannel() []ChannelCount {
+	c := r.Counts
 	chans := []procedure.Channel{procedure.Direct, procedure.Online, procedure.Postal}
-	for _, ch := range slices.Sorted(maps.Keys(r.Summary.ByChannel)) {
-		if !slices.Contains(chans, ch) {
-			chans = append(chans, ch)
-		}
-	}
-	counts := make([]int, len(chans))
-	for i, ch := range chans {
-		counts[i] = r.Summary.ByChannel[ch]
-	}
+	counts := []int{c.DirectOrPostal - c.Postal, c.Online, c.Postal}
 	shares := Shares(counts...)
 	out := make([]ChannelCount, len(chans))
 	for i, ch := range chans {
@@ -139,9 +119,9 @@ func (r Report) ByChannel() []ChannelCount {
 }
 
 // Timeliness returns the resolved dossiers that were early, on time and
-// late, with their shares of Summary.Resolved.
+// late, with their shares of all resolved.
 func (r Report) Timeliness() (early, onTime, late Count) {
-	s := r.Summary
+	s := r.Counts
 	sh := Shares(s.Early, s.OnTime, s.Late)
 	return Count{s.Early, sh[0]}, Count{s.OnTime, sh[1]}, Count{s.Late, sh[2]}
 }
@@ -172,19 +152,16 @@ func (r Report) Growth() (Percent, bool) {
 	if r.PreviousReceived == 0 {
 		return 0, false
 	}
-	return Ratio(r.Summary.Received-r.PreviousReceived, r.PreviousReceived), true
+	return Ratio(r.Counts.Received()-r.PreviousReceived, r.PreviousReceived), true
 }
 
 // channelPhrase says how a dossier came in, after "Nộp": "trực tiếp",
 // "trực tuyến", "qua dịch vụ bưu chính công ích".
 func channelPhrase(ch procedure.Channel) string {
-	switch {
-	case ch == procedure.Postal:
+	if ch == procedure.Postal {
 		return "qua " + ch.String()
-	case ch.Valid():
-		return ch.String()
 	}
-	return fmt.Sprintf("qua kênh %d", uint8(ch))
+	return ch.String()
 }
 
 // WriteText writes the report in Vietnamese, as the provinces' press
@@ -193,7 +170,7 @@ func channelPhrase(ch procedure.Channel) string {
 func (r Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { vi.Fprintf(bw, format, a...) }
-	s := r.Summary
+	s := r.Counts
 
 	p("BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n")
 	if !r.From.IsZero() && !r.To.IsZero() {
@@ -201,13 +178,13 @@ func (r Report) WriteText(w io.Writer) error {
 	}
 	p("\n")
 
-	p("Tiếp nhận %d hồ sơ", s.Received)
+	p("Tiếp nhận %d hồ sơ", s.Received())
 	if g, ok := r.Growth(); ok {
 		verb := "tăng"
 		if g < 0 {
 			verb, g = "giảm", -g
 		}
-		p(", %s %d hồ sơ (%v) so với kỳ trước (%d hồ sơ)", verb, absInt(s.Received-r.PreviousReceived), g, r.PreviousReceived)
+		p(", %s %d hồ sơ (%v) so với kỳ trước (%d hồ sơ)", verb, absInt(s.Received()-r.PreviousReceived), g, r.PreviousReceived)
 	}
 	p(", trong đó:\n")
 	chans := r.ByChannel()
@@ -226,9 +203,12 @@ func (r Report) WriteText(w io.Writer) error {
 	p("- Quá hạn: %d hồ sơ (%v).\n", late.N, late.Share)
 	p("Tỷ lệ giải quyết trước hạn và đúng hạn: %v.\n", r.OnTimeRate())
 
-	p("\nĐang giải quyết %d hồ sơ: trong hạn %d, quá hạn %d.\n", s.Open, s.InTime, s.Overdue)
+	if s.CarriedOver > 0 {
+		p("Kỳ trước chuyển qua %d hồ sơ.\n", s.CarriedOver)
+	}
+	p("\nĐang giải quyết %d hồ sơ: trong hạn %d, quá hạn %d.\n", s.Pending, s.PendingInTime, s.PendingOverdue)
 	if s.Refused+s.Withdrawn+s.Stopped > 0 {
-		p("Không được tiếp nhận %d hồ sơ; rút %d hồ sơ; dừng xử lý %d hồ sơ.\n", s.Refused, s.Withdrawn, s.Stopped)
+		p("Từ chối %d hồ sơ; rút %d hồ sơ; dừng xử lý %d hồ sơ.\n", s.Refused, s.Withdrawn, s.Stopped)
 	}
 
 	vs, sat, uns := r.Ratings()
@@ -254,7 +234,6 @@ type (
 	jsonReport struct {
 		From         time.Time        `json:"from"`
 		To           time.Time        `json:"to"`
-		AsOf         time.Time        `json:"asOf,omitzero"`
 		Received     jsonReceived     `json:"received"`
 		Resolved     jsonResolved     `json:"resolved"`
 		Open         jsonOpen         `json:"open"`
@@ -264,7 +243,8 @@ type (
 		Satisfaction jsonSatisfaction `json:"satisfaction"`
 	}
 	jsonReceived struct {
-		Total     int           `json:"total"`
+		Total       int           `json:"total"`
+		CarriedOver int           `json:"carriedOver"`
 		Previous  int           `json:"previous,omitempty"`
 		Growth    *Percent      `json:"growth,omitempty"`
 		ByChannel []jsonChannel `json:"byChannel"`
@@ -307,9 +287,9 @@ type (
 //	 "refused": 0, "withdrawn": 0, "stopped": 0,
 //	 "satisfaction": {"total": 10252, "verySatisfied": {"count": 9807, "share": 95.66}, …}}
 func (r Report) WriteJSON(w io.Writer) error {
-	s := r.Summary
-	j := jsonReport{From: r.From, To: r.To, AsOf: r.AsOf, Refused: s.Refused, Withdrawn: s.Withdrawn, Stopped: s.Stopped}
-	j.Received.Total, j.Received.Previous = s.Received, r.PreviousReceived
+	s := r.Counts
+	j := jsonReport{From: r.From, To: r.To, Refused: s.Refused, Withdrawn: s.Withdrawn, Stopped: s.Stopped}
+	j.Received.Total, j.Received.CarriedOver, j.Received.Previous = s.Received(), s.CarriedOver, r.PreviousReceived
 	if g, ok := r.Growth(); ok {
 		j.Received.Growth = &g
 	}
@@ -323,7 +303,7 @@ func (r Report) WriteJSON(w io.Writer) error {
 	j.Resolved.Total = s.Resolved
 	j.Resolved.Early, j.Resolved.OnTime, j.Resolved.Late = r.Timeliness()
 	j.Resolved.OnTimeRate = r.OnTimeRate()
-	j.Open = jsonOpen{s.Open, s.InTime, s.Overdue}
+	j.Open = jsonOpen{s.Pending, s.PendingInTime, s.PendingOverdue}
 	j.Satisfaction.Total = r.Satisfaction.Total()
 	j.Satisfaction.VerySatisfied, j.Satisfaction.Satisfied, j.Satisfaction.Unsatisfied = r.Ratings()
 	enc := json.NewEncoder(w)

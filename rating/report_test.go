@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/dossier/memstore"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
@@ -80,7 +81,7 @@ func TestBuild(t *testing.T) {
 	late := d.receive(t, at(time.August, 4, 10, 0), procedure.Postal)
 	open := d.receive(t, at(time.August, 6, 10, 0), procedure.Direct)
 	overdue := d.receive(t, at(time.August, 4, 10, 30), procedure.Online)
-	require.Equal(t, at(time.August, 7, 9, 0), early.OriginalDue)
+	require.Equal(t, at(time.August, 7, 9, 0), early.OriginalDue())
 
 	d.resolve(t, before, at(time.July, 31, 10, 0))
 	d.resolve(t, early, at(time.August, 6, 16, 0))                  // Wednesday: before the due day
@@ -100,11 +101,11 @@ func TestBuild(t *testing.T) {
 	require.NoError(t, err)
 	r.PreviousReceived = 4
 
-	s := r.Summary
-	assert.Equal(t, 5, s.Received)
-	assert.Equal(t, map[procedure.Channel]int{procedure.Direct: 2, procedure.Online: 2, procedure.Postal: 1}, s.ByChannel)
+	s := r.Counts
+	assert.Equal(t, 5, s.Received())
+	assert.Equal(t, [3]int{2, 2, 1}, [3]int{s.DirectOrPostal - s.Postal, s.Online, s.Postal})
 	assert.Equal(t, [4]int{3, 1, 1, 1}, [4]int{s.Resolved, s.Early, s.OnTime, s.Late})
-	assert.Equal(t, [3]int{1, 0, 1}, [3]int{s.Open, s.InTime, s.Overdue})
+	assert.Equal(t, [3]int{1, 0, 1}, [3]int{s.Pending, s.PendingInTime, s.PendingOverdue})
 	assert.Equal(t, 1, s.Withdrawn)
 	assert.Equal(t, 3, r.Satisfaction.Total(), "the rating given in July is not in August's report")
 	assert.Equal(t, 0, r.Satisfaction.Count(rating.Unsatisfied))
@@ -121,7 +122,7 @@ func TestBuild(t *testing.T) {
 		"- Quá hạn: 1 hồ sơ (33,33%).",
 		"Tỷ lệ giải quyết trước hạn và đúng hạn: 66,67%.",
 		"Đang giải quyết 1 hồ sơ: trong hạn 0, quá hạn 1.",
-		"Không được tiếp nhận 0 hồ sơ; rút 1 hồ sơ; dừng xử lý 0 hồ sơ.",
+		"Từ chối 0 hồ sơ; rút 1 hồ sơ; dừng xử lý 0 hồ sơ.",
 		"Mức độ hài lòng qua 3 lượt đánh giá:",
 		"- Rất hài lòng: 2 lượt (66,67%);",
 		"- Không hài lòng: 0 lượt (0,00%).",
@@ -132,8 +133,8 @@ func TestBuild(t *testing.T) {
 	var js bytes.Buffer
 	require.NoError(t, r.WriteJSON(&js))
 	assert.JSONEq(t, `{
-		"from": "2025-08-01T00:00:00+07:00", "to": "2025-09-01T00:00:00+07:00", "asOf": "2025-08-08T17:00:00+07:00",
-		"received": {"total": 5, "previous": 4, "growth": 25.00, "byChannel": [
+		"from": "2025-08-01T00:00:00+07:00", "to": "2025-09-01T00:00:00+07:00",
+		"received": {"total": 5, "carriedOver": 0, "previous": 4, "growth": 25.00, "byChannel": [
 			{"code": 1, "name": "direct", "count": 2, "share": 40.00},
 			{"code": 2, "name": "online", "count": 2, "share": 40.00},
 			{"code": 3, "name": "postal", "count": 1, "share": 20.00}]},
@@ -163,7 +164,7 @@ func TestReportGrowth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := rating.Report{Summary: dossier.Summary{Received: tt.received}, PreviousReceived: tt.prev}
+			r := rating.Report{Counts: report.Counts{Online: tt.received}, PreviousReceived: tt.prev}
 			g, ok := r.Growth()
 			assert.Equal(t, tt.ok, ok)
 			assert.Equal(t, tt.want, g)
@@ -190,7 +191,7 @@ func TestOnTimeRateAgreesWithShares(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := rating.Report{Summary: dossier.Summary{Resolved: tt.early + tt.onTime + tt.late, Early: tt.early, OnTime: tt.onTime, Late: tt.late}}
+			r := rating.Report{Counts: report.Counts{Resolved: tt.early + tt.onTime + tt.late, Early: tt.early, OnTime: tt.onTime, Late: tt.late}}
 			assert.Equal(t, tt.want, r.OnTimeRate())
 			e, o, _ := r.Timeliness()
 			assert.Equal(t, e.Share+o.Share, r.OnTimeRate())
@@ -200,25 +201,25 @@ func TestOnTimeRateAgreesWithShares(t *testing.T) {
 
 func TestReportByChannel(t *testing.T) {
 	t.Parallel()
-	// A channel the portal does not know still counts, after the three.
-	r := rating.Report{Summary: dossier.Summary{Received: 4, ByChannel: map[procedure.Channel]int{procedure.Online: 3, 7: 1}}}
+	r := rating.Report{Counts: report.Counts{Online: 3, DirectOrPostal: 1, Postal: 1}}
 	got := r.ByChannel()
-	require.Len(t, got, 4)
-	assert.Equal(t, []procedure.Channel{procedure.Direct, procedure.Online, procedure.Postal, 7}, []procedure.Channel{got[0].Channel, got[1].Channel, got[2].Channel, got[3].Channel})
+	require.Len(t, got, 3)
+	assert.Equal(t, []procedure.Channel{procedure.Direct, procedure.Online, procedure.Postal}, []procedure.Channel{got[0].Channel, got[1].Channel, got[2].Channel})
+	assert.Equal(t, rating.Count{N: 0, Share: 0}, got[0].Count)
 	assert.Equal(t, rating.Count{N: 3, Share: 7500}, got[1].Count)
-	assert.Equal(t, rating.Count{N: 1, Share: 2500}, got[3].Count)
+	assert.Equal(t, rating.Count{N: 1, Share: 2500}, got[2].Count)
 	var b strings.Builder
 	require.NoError(t, r.WriteText(&b))
-	assert.Contains(t, b.String(), "- Nộp qua kênh 7: 1 hồ sơ (25,00%).\n")
+	assert.Contains(t, b.String(), "- Nộp qua dịch vụ bưu chính công ích: 1 hồ sơ (25,00%).\n")
 	var js strings.Builder
 	require.NoError(t, r.WriteJSON(&js))
-	assert.Contains(t, js.String(), `"code": 7,`)
+	assert.Contains(t, js.String(), `"code": 3,`)
 }
 
 func TestNewReportInvalidLevel(t *testing.T) {
 	t.Parallel()
 	rs := slices.Values([]rating.Rating{{Level: rating.Satisfied, At: clock}, {Level: 9, At: clock}})
-	_, err := rating.NewReport(sla.Default(), time.Time{}, time.Time{}, clock, noDossiers, rs)
+	_, err := rating.NewReport(sla.Default(), clock.Add(-time.Hour), clock.Add(time.Hour), time.Time{}, noDossiers, rs)
 	assert.ErrorIs(t, err, rating.ErrInvalid)
 }
 
@@ -233,8 +234,9 @@ func (failing) List(context.Context, time.Time, time.Time) iter.Seq2[rating.Rati
 	return func(yield func(rating.Rating, error) bool) { yield(rating.Rating{}, errDisk) }
 }
 
-// failingDossiers is a dossier store whose List fails after one dossier.
-type failingDossiers struct{ *memstore.Store }
+// failingDossiers is a dossier store (not a FactStore, so that reports
+// list its dossiers) whose List fails after one dossier.
+type failingDossiers struct{ dossier.Store }
 
 var errNetwork = errors.New("network down")
 
@@ -269,7 +271,7 @@ func TestBuildStoreError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := rating.Build(context.Background(), sla.Default(), tt.dossiers, tt.ratings, time.Time{}, time.Time{}, clock)
+			r, err := rating.Build(context.Background(), sla.Default(), tt.dossiers, tt.ratings, at(time.August, 1, 0, 0), at(time.September, 1, 0, 0), time.Time{})
 			assert.ErrorIs(t, err, tt.want)
 			assert.Zero(t, r, "no report with an error")
 		})

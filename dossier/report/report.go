@@ -226,6 +226,19 @@ func (q *Query) check() error {
 	return nil
 }
 
+// Totals counts facts over the period p as Compute counts a row, for
+// callers that hold dossiers rather than a Store; facts may hold more than
+// the period.
+func Totals(cal *sla.Calendar, p Period, facts iter.Seq[dossier.Facts]) Counts {
+	var c Counts
+	for f := range facts {
+		if f.Live(p.From, p.To) {
+			count(&c, f, p, cal)
+		}
+	}
+	return c
+}
+
 // facts yields the facts of the dossiers a period can count: from the
 // store's own facts where it keeps them, or else from its dossiers.
 func facts(ctx context.Context, s dossier.Store, p Period) iter.Seq2[dossier.Facts, error] {
