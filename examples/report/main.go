@@ -32,7 +32,10 @@
 //     day up to the due time, late one to eight working hours after it;
 //  3. it hands the result back a few minutes later, and records a rating for
 //     some of them on the desk's device;
-//  4. it builds the report with rating.Build and prints it.
+//  4. it builds the report with rating.Build and prints it, then the
+//     statutory form Biểu số 06/VPCP/KSTT by field, from report.Compute:
+//     the press release's figures are the form's totals, and the command
+//     checks that they agree.
 //
 // The events of all dossiers run in time order on one simulated clock
 // (dossier.Config.Now), so every dossier's history is in order. Only the
@@ -54,7 +57,7 @@
 //	-year 2020   the year of the report; the previous year gives the growth
 //	-seed 1      the seed of the random draws; the counts do not depend on it
 //	-scale 1     a fraction of the dossiers, for quick runs and tests
-//	-json        write the report as JSON instead of text
+//	-json        write the press release as JSON instead of both as text
 //
 // With -scale s below 1, each group of counts (channels, outcomes, ratings)
 // is the one closest to s times the article's whose shares are still
@@ -109,9 +112,15 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	if *asJSON {
-		return r.WriteJSON(out)
+		return r.release.WriteJSON(out)
 	}
-	return r.WriteText(out)
+	if err := r.release.WriteText(out); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(out, "\n"); err != nil {
+		return err
+	}
+	return r.form.WriteText(out)
 }
 
 // report2020 holds the figures of the article (testdata/report2020.txt);

@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/memstore"
+	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
@@ -56,16 +57,23 @@ type limit struct {
 	codes []string
 }
 
+// A result is what a simulated year reports: the press release and the
+// statutory form, counted from the same dossiers.
+type result struct {
+	release rating.Report
+	form    *report.Statistics // Biểu 06 by field
+}
+
 // simulate runs the previous year and the year through a dossier.Service
-// and returns the year's report.
-func simulate(ctx context.Context, year int, seed uint64, scale float64) (rating.Report, error) {
+// and returns the year's press release and Biểu 06.
+func simulate(ctx context.Context, year int, seed uint64, scale float64) (result, error) {
 	p, err := planFor(scale)
 	if err != nil {
-		return rating.Report{}, err
+		return result{}, err
 	}
 	cat, err := catalogue()
 	if err != nil {
-		return rating.Report{}, err
+		return result{}, err
 	}
 	s := &sim{cal: sla.Default(), week: sla.StandardWeek(), rng: rand.New(rand.NewPCG(seed, uint64(year))), limits: map[procedure.Channel][]limit{}}
 	for pr := range cat.All() {
@@ -80,13 +88,16 @@ func simulate(ctx context.Context, year int, seed uint64, scale float64) (rating
 		}
 	}
 
-	prev, err := s.plan(year-1, []int{p.previous, 0, 0}, []int{0, p.previous, 0}, nil, true)
+	// The year before is the centre's first: its dossiers come in until
+	// October and are all resolved on time within it, so that the year
+	// reported carries none over, as the report reproduced says none.
+	prev, err := s.plan(year-1, []int{p.previous, 0, 0}, []int{0, p.previous, 0}, nil, time.Date(year-1, time.November, 1, 0, 0, 0, 0, sla.ICT))
 	if err != nil {
-		return rating.Report{}, fmt.Errorf("planning %d: %w", year-1, err)
+		return result{}, fmt.Errorf("planning %d: %w", year-1, err)
 	}
-	cur, err := s.plan(year, p.channels, p.outcomes, p.ratings, false)
+	cur, err := s.plan(year, p.channels, p.outcomes, p.ratings, newYear(year+1))
 	if err != nil {
-		return rating.Report{}, fmt.Errorf("planning %d: %w", year, err)
+		return result{}, fmt.Errorf("planning %d: %w", year, err)
 	}
 
 	var now time.Time
@@ -94,35 +105,42 @@ func simulate(ctx context.Context, year int, seed uint64, scale float64) (rating
 	dossiers := memstore.New()
 	svc, err := dossier.NewService(dossier.Config{Store: dossiers, Catalog: cat, Calendar: s.cal, Agency: agency, Now: clock})
 	if err != nil {
-		return rating.Report{}, err
+		return result{}, err
 	}
 	ratings := rating.NewMemStoreWithClock(clock)
 	if err := live(ctx, svc, ratings, &now, append(prev, cur...)); err != nil {
-		return rating.Report{}, err
+		return result{}, err
 	}
 
 	from, to := newYear(year), newYear(year+1)
 	before, err := rating.Build(ctx, s.cal, dossiers, ratings, newYear(year-1), from, from)
 	if err != nil {
-		return rating.Report{}, err
+		return result{}, err
 	}
 	r, err := rating.Build(ctx, s.cal, dossiers, ratings, from, to, to)
 	if err != nil {
-		return rating.Report{}, err
+		return result{}, err
 	}
-	r.PreviousReceived = before.Summary.Received
-	return r, check(r, p)
+	r.PreviousReceived = before.Counts.Received()
+	form, err := report.Compute(ctx, report.Query{Store: dossiers, Catalog: cat, Calendar: s.cal, Period: report.Period{From: from, To: to}, By: report.ByField})
+	if err != nil {
+		return result{}, err
+	}
+	if form.Total != r.Counts {
+		return result{}, fmt.Errorf("the form counts %+v, the press release %+v", form.Total, r.Counts)
+	}
+	return result{r, form}, check(r, p)
 }
 
 // check makes sure the library counted what the plan meant: if the plan and
 // the calendar ever disagreed on an outcome, the report would be wrong.
 func check(r rating.Report, p plan) error {
-	s := r.Summary
-	got := []int{s.ByChannel[procedure.Direct], s.ByChannel[procedure.Online], s.ByChannel[procedure.Postal],
-		s.Early, s.OnTime, s.Late, s.Open, s.Overdue,
+	s := r.Counts
+	got := []int{s.CarriedOver, s.DirectOrPostal - s.Postal, s.Online, s.Postal,
+		s.Early, s.OnTime, s.Late, s.Pending, s.PendingOverdue,
 		r.Satisfaction.Count(rating.VerySatisfied), r.Satisfaction.Count(rating.Satisfied), r.Satisfaction.Count(rating.Unsatisfied),
 		r.PreviousReceived}
-	want := slices.Concat(p.channels, p.outcomes, []int{sum(p.channels) - sum(p.outcomes), 0}, p.ratings, []int{p.previous})
+	want := slices.Concat([]int{0}, p.channels, p.outcomes, []int{sum(p.channels) - sum(p.outcomes), 0}, p.ratings, []int{p.previous})
 	if !slices.Equal(got, want) {
 		return fmt.Errorf("the report counts %v, the plan %v", got, want)
 	}
@@ -151,12 +169,11 @@ func catalogue() (*procedure.Catalog, error) {
 }
 
 // plan draws the year's dossiers: channels, outcomes, procedures, and the
-// time of every step. With flexible set, a dossier whose outcome cannot
-// happen within the year stays open instead.
-func (s *sim) plan(year int, channels, outcomes, levels []int, flexible bool) ([]*job, error) {
+// time of every step, for dossiers received before until.
+func (s *sim) plan(year int, channels, outcomes, levels []int, until time.Time) ([]*job, error) {
 	asOf := newYear(year + 1)
 	var days []sla.Date
-	for d := sla.DateOf(newYear(year)); d.Year == year; d = d.AddDays(1) {
+	for d := sla.DateOf(newYear(year)); d.At(0, 0).Before(until); d = d.AddDays(1) {
 		if s.cal.IsWorkday(d) {
 			days = append(days, d)
 		}
@@ -214,10 +231,7 @@ func (s *sim) plan(year int, channels, outcomes, levels []int, flexible bool) ([
 			continue
 		}
 		if !s.swap(jobs[:i], j, asOf) {
-			if !flexible || len(s.options(j, open, asOf)) == 0 {
-				return nil, fmt.Errorf("no procedure lets a dossier received at %s end %v", j.received, j.outcome)
-			}
-			j.outcome = open
+			return nil, fmt.Errorf("no procedure lets a dossier received at %s end %v", j.received, j.outcome)
 		}
 	}
 
@@ -463,8 +477,8 @@ func live(ctx context.Context, svc *dossier.Service, ratings rating.Store, now *
 			})
 			if err == nil {
 				j.code = d.Code
-				if !d.OriginalDue.Equal(j.due) {
-					err = fmt.Errorf("dossier %s is due at %s, planned %s", d.Code, d.OriginalDue, j.due)
+				if !d.OriginalDue().Equal(j.due) {
+					err = fmt.Errorf("dossier %s is due at %s, planned %s", d.Code, d.OriginalDue(), j.due)
 				}
 			}
 		case resolve:
