@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/dossier"
-	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/dossier/memstore"
+	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"

@@ -245,9 +245,9 @@ type (
 	jsonReceived struct {
 		Total       int           `json:"total"`
 		CarriedOver int           `json:"carriedOver"`
-		Previous  int           `json:"previous,omitempty"`
-		Growth    *Percent      `json:"growth,omitempty"`
-		ByChannel []jsonChannel `json:"byChannel"`
+		Previous    int           `json:"previous,omitempty"`
+		Growth      *Percent      `json:"growth,omitempty"`
+		ByChannel   []jsonChannel `json:"byChannel"`
 	}
 	jsonChannel struct {
 		Code uint8  `json:"code"`

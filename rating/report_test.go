@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/motcua/motcua/dossier"
-	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/dossier/memstore"
+	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
