@@ -2,15 +2,18 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
@@ -532,18 +535,21 @@ func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Lev
 	return rt, nil
 }
 
-func (s *server) summary(w http.ResponseWriter, r *http.Request) {
+// period reads a report's period from the query: from and to, defaulting
+// to the year so far. It answers the request itself and returns false when
+// they do not read.
+func (s *server) period(w http.ResponseWriter, r *http.Request) (report.Period, bool) {
 	q := r.URL.Query()
 	now := s.now().In(sla.ICT)
 	from, err := parseBound(q.Get("from"), false)
 	if err != nil {
 		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «from»: %s", boundHelp)))
-		return
+		return report.Period{}, false
 	}
 	to, err := parseBound(q.Get("to"), true)
 	if err != nil {
 		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «to»: %s", boundHelp)))
-		return
+		return report.Period{}, false
 	}
 	if from.IsZero() {
 		from = time.Date(now.Year(), time.January, 1, 0, 0, 0, 0, sla.ICT)
@@ -553,38 +559,88 @@ func (s *server) summary(w http.ResponseWriter, r *http.Request) {
 	}
 	if !to.After(from) {
 		s.fail(w, r, invalidValue("Cuối kỳ (to) phải sau đầu kỳ (from)."))
+		return report.Period{}, false
+	}
+	return report.Period{From: from, To: to}, true
+}
+
+// A rendering is one format of a report: its content type and writer.
+type rendering struct {
+	contentType string
+	write       func(io.Writer) error
+}
+
+// render writes the report in the format the query names (the first of
+// formats by default), rendered first so that a failure is a 500 rather
+// than a cut answer.
+func (s *server) render(w http.ResponseWriter, r *http.Request, formats map[string]rendering, order ...string) {
+	format := cmp.Or(r.URL.Query().Get("format"), order[0])
+	f, ok := formats[format]
+	if !ok {
+		s.fail(w, r, invalidValue(fmt.Sprintf("Định dạng (format) phải là %s.", strings.Join(order, ", "))))
 		return
 	}
-	format := q.Get("format")
-	if format != "" && format != "json" && format != "text" {
-		s.fail(w, r, invalidValue("Định dạng (format) phải là json hoặc text."))
+	var body bytes.Buffer
+	if err := f.write(&body); err != nil {
+		s.fail(w, r, fmt.Errorf("writing the report: %w", err))
 		return
 	}
-	rep, err := rating.Build(r.Context(), s.cal, s.store, s.ratings, from, to, now)
+	w.Header().Set("Content-Type", f.contentType)
+	_, _ = body.WriteTo(w)
+}
+
+const (
+	jsonType = "application/json; charset=utf-8"
+	textType = "text/plain; charset=utf-8"
+	csvType  = "text/csv; charset=utf-8"
+)
+
+// summary is the press release of a period, with the growth against the
+// period before; its figures are the totals of Biểu 06.
+func (s *server) summary(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.period(w, r)
+	if !ok {
+		return
+	}
+	rep, err := rating.Build(r.Context(), s.cal, s.store, s.ratings, p.From, p.To, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prevFrom := previousPeriod(from, to)
-	for _, err := range s.store.List(r.Context(), dossier.Filter{ReceivedFrom: prevFrom, ReceivedTo: from}) {
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rep.PreviousReceived++
-	}
-	// Rendered first, so that a failure is a 500 rather than a cut answer.
-	var body bytes.Buffer
-	write, contentType := rep.WriteJSON, "application/json; charset=utf-8"
-	if format == "text" {
-		write, contentType = rep.WriteText, "text/plain; charset=utf-8"
-	}
-	if err := write(&body); err != nil {
-		s.fail(w, r, fmt.Errorf("writing the report: %w", err))
+	prev, err := report.Compute(r.Context(), report.Query{Store: s.store, Calendar: s.cal, Period: report.Period{From: previousPeriod(p.From, p.To), To: p.From}, By: report.ByAgency})
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", contentType)
-	_, _ = body.WriteTo(w)
+	rep.PreviousReceived = prev.Total.Received()
+	s.render(w, r, map[string]rendering{"json": {jsonType, rep.WriteJSON}, "text": {textType, rep.WriteText}}, "json", "text")
+}
+
+// statistics is Biểu số 06/VPCP/KSTT for a period, by field, level,
+// procedure or agency.
+func (s *server) statistics(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.period(w, r)
+	if !ok {
+		return
+	}
+	by := report.ByField
+	if v := r.URL.Query().Get("by"); v != "" {
+		var err error
+		if by, err = report.ParseGroupBy(v); err != nil {
+			s.fail(w, r, invalidValue("Cách nhóm (by) phải là field, level, procedure hoặc agency."))
+			return
+		}
+	}
+	st, err := report.Compute(r.Context(), report.Query{Store: s.store, Catalog: s.catalog, Calendar: s.cal, Period: p, By: by})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="bieu06-%s-%s.csv"`,
+			p.From.In(sla.ICT).Format("20060102"), p.To.In(sla.ICT).Add(-1).Format("20060102")))
+	}
+	s.render(w, r, map[string]rendering{"json": {jsonType, st.WriteJSON}, "csv": {csvType, st.WriteCSV}, "text": {textType, st.WriteText}}, "json", "csv", "text")
 }
 
 // previousPeriod returns the start of the period before [from, to), which

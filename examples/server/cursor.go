@@ -20,7 +20,7 @@ type cursor struct {
 
 const cursorVersion = "1"
 
-func cursorAfter(d *dossier.Dossier) cursor { return cursor{received: d.ReceivedAt, code: d.Code} }
+func cursorAfter(d *dossier.Dossier) cursor { return cursor{received: d.ReceivedAt(), code: d.Code} }
 
 // String writes the cursor as unpadded base64url of "1|unix nanoseconds|code".
 func (c cursor) String() string {

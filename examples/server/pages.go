@@ -126,18 +126,18 @@ func (s *server) receipt(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if d.ReceivedAt.IsZero() {
+	if d.ReceivedAt().IsZero() {
 		s.fail(w, r, conflict("not-received", "Hồ sơ chưa được tiếp nhận",
 			"Chỉ in giấy tiếp nhận cho hồ sơ đã được tiếp nhận."))
 		return
 	}
-	received := d.ReceivedAt.In(sla.ICT)
+	received := d.ReceivedAt().In(sla.ICT)
 	data := receiptData{
 		Style: s.pages.style, AgencyName: s.agencyName, Agency: d.Code.Agency,
 		Dated: fmt.Sprintf("ngày %02d tháng %02d năm %d", received.Day(), received.Month(), received.Year()),
 		Code:  d.Code.String(), Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: d.Procedure,
 		Channel: d.Channel.String(), ReturnChannel: d.ReturnChannel.String(),
-		Limit: d.Limit.String(), Received: longTime(received), Due: longTime(d.Due),
+		Limit: d.Limit().String(), Received: longTime(received), Due: longTime(d.Due()),
 		LookupPath: "/tra-cuu?ma=" + url.QueryEscape(d.Code.String()),
 	}
 	if p, ok := s.procedureOf(d); ok {
@@ -229,8 +229,8 @@ func (s *server) fillLookup(r *http.Request, data *lookupData, rate bool) int {
 	data.Code = d.Code.String()
 	data.Dossier = &lookupDossier{
 		Code: d.Code.String(), ProcedureName: s.procedureName(d), Applicant: maskName(d.Applicant.Name),
-		Status: d.Status.String(), Received: shortTime(d.ReceivedAt), Due: shortTime(d.Due),
-		Finished: shortTime(d.FinishedAt), Returned: shortTime(d.ReturnedAt),
+		Status: d.Status().String(), Received: shortTime(d.ReceivedAt()), Due: shortTime(d.Due()),
+		Finished: shortTime(d.FinishedAt()), Returned: shortTime(d.ReturnedAt()),
 	}
 	data.CanRate = rate && rating.Rateable(d)
 	return http.StatusOK

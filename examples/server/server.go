@@ -156,6 +156,7 @@ func (s *server) routes() {
 		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, nil},
 		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, nil},
 		{"GET /api/v1/reports/summary", officerOnly, s.summary, []string{"from", "to", "format"}},
+		{"GET /api/v1/reports/statistics", officerOnly, s.statistics, []string{"from", "to", "by", "format"}},
 		{"GET /dossiers/{code}/receipt", officerOnly, s.receipt, nil},
 		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "da-danh-gia"}},
 		{"POST /tra-cuu", citizenPage, s.ratePage, nil},

@@ -149,7 +149,13 @@ type eventView struct {
 	Actor    string `json:"actor,omitempty"`
 	From     string `json:"from,omitempty"`
 	To       string `json:"to"`
-	Note     string `json:"note,omitempty"`
+	Reason   string `json:"reason,omitempty"`   // a refusal's, supplement request's, stop's, withdrawal's or apology's
+	Receiver string `json:"receiver,omitempty"` // a transfer's
+	Step     string `json:"step,omitempty"`     // the procedure step that begins
+	Due      stamp  `json:"due,omitzero"`       // the appointment the event set
+	// ClockSkew is how far the server's clock stood behind the previous
+	// event when this one was recorded at that event's time.
+	ClockSkew string `json:"clockSkew,omitempty"`
 }
 
 // viewDossier is the officer's view of a dossier, with its whole history.
@@ -162,44 +168,48 @@ func (s *server) viewDossier(d *dossier.Dossier) dossierView {
 		Applicant:     d.Applicant,
 		Channel:       channelKey(d.Channel),
 		ReturnChannel: channelKey(d.ReturnChannel),
-		Status:        statusKeys[d.Status],
-		StatusCode:    d.Status.Portal(),
-		StatusText:    d.Status.String(),
+		Status:        statusKeys[d.Status()],
+		StatusCode:    d.Status().Portal(),
+		StatusText:    d.Status().String(),
 		SubmittedAt:   stamp(d.SubmittedAt),
-		ReceivedAt:    stamp(d.ReceivedAt),
-		Due:           stamp(d.Due),
-		OriginalDue:   stamp(d.OriginalDue),
-		FinishedAt:    stamp(d.FinishedAt),
-		ReturnedAt:    stamp(d.ReturnedAt),
+		ReceivedAt:    stamp(d.ReceivedAt()),
+		Due:           stamp(d.Due()),
+		OriginalDue:   stamp(d.OriginalDue()),
+		FinishedAt:    stamp(d.FinishedAt()),
+		ReturnedAt:    stamp(d.ReturnedAt()),
 		Version:       d.Version,
 	}
-	if !d.ProcedureVersion.IsZero() {
-		v.ProcedureVersion = d.ProcedureVersion.String()
+	if !d.ProcedureVersion().IsZero() {
+		v.ProcedureVersion = d.ProcedureVersion().String()
 	}
-	if !d.Limit.IsZero() {
-		v.Limit = d.Limit.String()
+	if !d.Limit().IsZero() {
+		v.Limit = d.Limit().String()
 	}
-	if b, err := d.Regime.MarshalText(); err == nil {
+	if b, err := d.Regime().MarshalText(); err == nil {
 		v.Regime = string(b)
 	}
 	if t, ok := s.timeliness(d); ok {
 		v.Timeliness, v.TimelinessText = timelinessKeys[t], t.String()
 	}
-	for _, p := range d.Pauses {
+	for _, p := range d.Pauses() {
 		v.Pauses = append(v.Pauses, pauseView{Start: stamp(p.Start), End: stamp(p.End)})
 	}
-	for _, h := range d.Handovers {
+	for _, h := range d.Handovers() {
 		hv := handoverView{Step: h.Step, From: h.From, To: h.To, At: stamp(h.At), Due: stamp(h.Due), Done: stamp(h.Done)}
-		if h.Timeliness != 0 {
-			hv.Timeliness, hv.TimelinessText = timelinessKeys[h.Timeliness], h.Timeliness.String()
+		if t, ok := h.Timeliness(s.cal); ok {
+			hv.Timeliness, hv.TimelinessText = timelinessKeys[t], t.String()
 		}
 		v.Handovers = append(v.Handovers, hv)
 	}
 	for _, e := range d.Events {
 		v.Events = append(v.Events, eventView{
 			At: stamp(e.At), Kind: kindKeys[e.Kind], KindText: e.Kind.String(), Actor: e.Actor,
-			From: statusKeys[e.From], To: statusKeys[e.To], Note: e.Note,
+			From: statusKeys[e.From], To: statusKeys[e.To],
+			Reason: e.Reason, Receiver: e.Receiver, Step: e.Step, Due: stamp(e.Due), ClockSkew: e.ClockSkew.String(),
 		})
+		if e.ClockSkew == 0 {
+			v.Events[len(v.Events)-1].ClockSkew = ""
+		}
 	}
 	return v
 }
@@ -210,10 +220,14 @@ func (s *server) viewDossier(d *dossier.Dossier) dossierView {
 // judged at all.
 func (s *server) timeliness(d *dossier.Dossier) (sla.Timeliness, bool) {
 	switch {
-	case resultReady(d.Status):
+	case d.Status().HasResult():
 		return d.Timeliness(s.cal)
-	case d.Status.Open() && !d.OriginalDue.IsZero():
-		return s.cal.ClassifyOpen(d.OriginalDue, s.now()), true
+	case d.Status().Open() && !d.OriginalDue().IsZero():
+		// A clock stopped in time stays in time while it is stopped.
+		if d.Facts().OverdueAt(s.now()) {
+			return sla.Overdue, true
+		}
+		return sla.InTime, true
 	}
 	return 0, false
 }
@@ -228,9 +242,9 @@ func (s *server) procedureName(d *dossier.Dossier) string {
 }
 
 func (s *server) procedureOf(d *dossier.Dossier) (procedure.Procedure, bool) {
-	at := d.ReceivedAt
-	if !d.ProcedureVersion.IsZero() {
-		at = d.ProcedureVersion.At(12, 0)
+	at := d.ReceivedAt()
+	if !d.ProcedureVersion().IsZero() {
+		at = d.ProcedureVersion().At(12, 0)
 	} else if at.IsZero() {
 		at = d.SubmittedAt
 	}
@@ -257,8 +271,8 @@ func (s *server) listItem(d *dossier.Dossier) listItem {
 	return listItem{
 		Code: d.Code.String(), Procedure: d.Procedure, ProcedureName: s.procedureName(d),
 		Applicant: d.Applicant.Name, Channel: channelKey(d.Channel),
-		Status: statusKeys[d.Status], StatusCode: d.Status.Portal(), StatusText: d.Status.String(),
-		ReceivedAt: stamp(d.ReceivedAt), Due: stamp(d.Due), FinishedAt: stamp(d.FinishedAt),
+		Status: statusKeys[d.Status()], StatusCode: d.Status().Portal(), StatusText: d.Status().String(),
+		ReceivedAt: stamp(d.ReceivedAt()), Due: stamp(d.Due()), FinishedAt: stamp(d.FinishedAt()),
 	}
 }
 
@@ -283,9 +297,9 @@ func (s *server) publicView(d *dossier.Dossier) publicView {
 	return publicView{
 		Code: d.Code.String(), Procedure: d.Procedure, ProcedureName: s.procedureName(d),
 		Applicant: maskName(d.Applicant.Name),
-		Status:    statusKeys[d.Status], StatusCode: d.Status.Portal(), StatusText: d.Status.String(),
-		ReceivedAt: stamp(d.ReceivedAt), Due: stamp(d.Due),
-		FinishedAt: stamp(d.FinishedAt), ReturnedAt: stamp(d.ReturnedAt),
+		Status:    statusKeys[d.Status()], StatusCode: d.Status().Portal(), StatusText: d.Status().String(),
+		ReceivedAt: stamp(d.ReceivedAt()), Due: stamp(d.Due()),
+		FinishedAt: stamp(d.FinishedAt()), ReturnedAt: stamp(d.ReturnedAt()),
 		Rateable: rating.Rateable(d),
 	}
 }
