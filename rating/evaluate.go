@@ -112,8 +112,8 @@ func (e Evaluation) Grade() Grade { return GradeOf(e.Total()) }
 // Indicators 4 to 9 are a's points. A dossier not resolved is
 // ErrNotResolved; a point outside 0–2 in a is an error matching ErrInvalid.
 func Evaluate(cal *sla.Calendar, d *dossier.Dossier, a Assessment) (Evaluation, error) {
-	if d.Status != dossier.Resolved && d.Status != dossier.Returned {
-		return Evaluation{}, fmt.Errorf("%w: %s is %s", ErrNotResolved, d.Code, d.Status)
+	if s := d.Status(); s != dossier.Resolved && s != dossier.Returned {
+		return Evaluation{}, fmt.Errorf("%w: %s is %s", ErrNotResolved, d.Code, d.Status())
 	}
 	var e Evaluation
 	switch t, _ := d.Timeliness(cal); t {
@@ -123,8 +123,8 @@ func Evaluate(cal *sla.Calendar, d *dossier.Dossier, a Assessment) (Evaluation, 
 		e.Points[TotalTime-1] = 1
 	}
 	lateSteps := 0
-	for _, h := range d.Handovers {
-		if h.Timeliness == sla.Late {
+	for _, h := range d.Handovers() {
+		if t, ok := h.Timeliness(cal); ok && t == sla.Late {
 			lateSteps++
 		}
 	}

@@ -47,7 +47,7 @@ func NewReport(cal *sla.Calendar, from, to, asOf time.Time, ds iter.Seq[*dossier
 	r := Report{From: from, To: to, AsOf: asOf}
 	r.Summary = dossier.Summarize(cal, asOf, func(yield func(*dossier.Dossier) bool) {
 		for d := range ds {
-			if within(d.ReceivedAt, from, to) && !yield(d) {
+			if within(d.ReceivedAt(), from, to) && !yield(d) {
 				return
 			}
 		}
