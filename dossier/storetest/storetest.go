@@ -150,7 +150,9 @@ func rich(t *testing.T, d *desk) *dossier.Dossier {
 	require.NoError(t, err)
 	steps := []func(m int) (*dossier.Dossier, error){
 		func(m int) (*dossier.Dossier, error) { return d.at(m).Accept(ctx, x.Code, "cán bộ A") },
-		func(m int) (*dossier.Dossier, error) { return d.at(m).Transfer(ctx, x.Code, "cán bộ A", "Phòng Tư pháp") },
+		func(m int) (*dossier.Dossier, error) {
+			return d.at(m).Transfer(ctx, x.Code, "cán bộ A", "Phòng Tư pháp")
+		},
 		func(m int) (*dossier.Dossier, error) {
 			return d.at(m).RequestSupplement(ctx, x.Code, "cán bộ B", "Thiếu bản sao giấy khai sinh")
 		},
@@ -158,7 +160,9 @@ func rich(t *testing.T, d *desk) *dossier.Dossier {
 		func(m int) (*dossier.Dossier, error) {
 			return d.at(m).Reschedule(ctx, x.Code, "cán bộ C", "Xin lỗi vì chậm trễ", base.Add(10*24*time.Hour+3*time.Hour))
 		},
-		func(m int) (*dossier.Dossier, error) { return d.at(m).RequestPayment(ctx, x.Code, "cán bộ B", "Lệ phí 8.000 đồng") },
+		func(m int) (*dossier.Dossier, error) {
+			return d.at(m).RequestPayment(ctx, x.Code, "cán bộ B", "Lệ phí 8.000 đồng")
+		},
 	}
 	for i, step := range steps {
 		x, err = step(60 * i)
@@ -572,7 +576,9 @@ func testListFilters(t *testing.T, s dossier.Store) {
 			require.NoError(t, err)
 		}
 	}
-	at := func(m int) time.Time { return base.Add(time.Duration(m)*time.Minute + time.Duration(m)*time.Microsecond) }
+	at := func(m int) time.Time {
+		return base.Add(time.Duration(m)*time.Minute + time.Duration(m)*time.Microsecond)
+	}
 	code := func(seq int) string { return dossier.Code{Agency: agency, Date: sla.DateOf(base), Seq: seq}.String() }
 	tests := []struct {
 		name string
