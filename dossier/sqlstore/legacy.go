@@ -56,24 +56,24 @@ import (
 // legacyPage is how many dossiers the conversion reads at a time.
 const legacyPage = 500
 
-// convertLegacy converts every dossier, then drops what the old schema
-// kept that is no longer the record.
-func (s *Store) convertLegacy(ctx context.Context, db execQuerier) error {
-	query := s.legacyQuery()
+// convertLegacy converts every dossier, page dossiers at a time, then
+// drops what the old schema kept that is no longer the record.
+func (s *Store) convertLegacy(ctx context.Context, db execQuerier, page int) error {
+	query := s.legacyQuery(page)
 	var after any = ""
 	if s.dialect == PostgreSQL {
 		after = uuid.Nil
 	}
 	for {
-		page, err := s.readLegacy(ctx, db, query, after)
+		old, err := s.readLegacy(ctx, db, query, after)
 		if err != nil {
 			return err
 		}
-		if len(page) == 0 {
+		if len(old) == 0 {
 			break
 		}
 		var events [][]any
-		for _, old := range page {
+		for _, old := range old {
 			d, err := old.convert()
 			if err != nil {
 				return err
@@ -94,7 +94,7 @@ func (s *Store) convertLegacy(ctx context.Context, db execQuerier) error {
 		if err := s.insertEvents(ctx, db, events); err != nil {
 			return err
 		}
-		after = page[len(page)-1].d.ID
+		after = old[len(old)-1].d.ID
 	}
 	for _, stmt := range []string{
 		`DROP TABLE dossier_events_0002`,
@@ -113,7 +113,7 @@ func (s *Store) convertLegacy(ctx context.Context, db execQuerier) error {
 // legacyQuery reads a page of old dossiers after an ID, each with its old
 // events as a JSON array of [occurred_at in Unix microseconds, kind, actor,
 // from, to, note].
-func (s *Store) legacyQuery() string {
+func (s *Store) legacyQuery(page int) string {
 	events := `(SELECT json_group_array(json_array(e.occurred_at, e.kind, e.actor, e.from_status, e.to_status, e.note) ORDER BY e.n)
 		FROM dossier_events_0002 e WHERE e.dossier_id = d.id)`
 	if s.dialect == PostgreSQL {
@@ -122,7 +122,7 @@ func (s *Store) legacyQuery() string {
 	}
 	return `SELECT d.id, d.code, d.procedure_code, d.applicant, d.channel, d.return_channel, d.submitted_at,
 		d.procedure_version, d.time_limit, d.regime, d.due, d.legal_due, d.handovers, d.status, d.version, ` + events + `
-		FROM dossiers d WHERE d.id > $1 ORDER BY d.id LIMIT ` + fmt.Sprint(legacyPage)
+		FROM dossiers d WHERE d.id > $1 ORDER BY d.id LIMIT ` + fmt.Sprint(page)
 }
 
 // A legacyDossier is a dossier as the old schema kept it.

@@ -29,7 +29,7 @@ type migration struct {
 
 // migrationCode is the Go code of the migrations that have some.
 var migrationCode = map[int]func(s *Store, ctx context.Context, db execQuerier) error{
-	3: (*Store).convertLegacy,
+	3: func(s *Store, ctx context.Context, db execQuerier) error { return s.convertLegacy(ctx, db, legacyPage) },
 }
 
 // migrationLock is the PostgreSQL advisory lock that Migrate holds, so that
@@ -84,6 +84,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.migrate(ctx, ms)
+}
+
+// migrate applies those of ms that the database has not had.
+func (s *Store) migrate(ctx context.Context, ms []migration) (err error) {
 	if s.dialect == PostgreSQL {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
