@@ -3,8 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,71 +168,4 @@ func full(t testing.TB, minutes int) *dossier.Dossier {
 		require.NoError(t, d.Apply(e))
 	}
 	return d
-}
-
-// BenchmarkSQLiteListFacts1M reads the facts of a year of a province:
-// a million dossiers, written into the database by one INSERT … SELECT
-// rather than through the Service. The file is kept in the OS's temporary
-// folder for the next run.
-func BenchmarkSQLiteListFacts1M(b *testing.B) {
-	const n = 1_000_000
-	path := filepath.Join(os.TempDir(), "motcua-sqlstore-facts-1m-v1.db")
-	s := factsDB(b, path, n)
-	from, to := time.Date(2025, 1, 1, 0, 0, 0, 0, sla.ICT), time.Date(2026, 1, 1, 0, 0, 0, 0, sla.ICT)
-	b.ReportAllocs()
-	for b.Loop() {
-		k, overdue := 0, 0
-		for f, err := range s.ListFacts(context.Background(), from, to) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			k++
-			if f.FinishedAt.IsZero() && f.OverdueAt(to) {
-				overdue++
-			}
-		}
-		if k != n {
-			b.Fatalf("listed %d facts, want %d", k, n)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "facts/s")
-}
-
-// factsDB opens the database at path, made with n dossiers of 2025 if it
-// does not hold them yet.
-func factsDB(b *testing.B, path string, n int) *sqlstore.Store {
-	s := open(b, "sqlite:"+path)
-	var have int
-	require.NoError(b, s.DB().QueryRow(`SELECT count(*) FROM dossiers`).Scan(&have))
-	if have == n {
-		return s
-	}
-	s.Close()
-	require.NoError(b, os.Remove(path))
-	s = open(b, "sqlite:"+path)
-	start := time.Now()
-	// Dossiers received every 31.5 s of 2025 at five agencies, each with
-	// a 15-working-day limit (about three weeks); nine in ten finished,
-	// one in ten returned late, one in twenty paused now.
-	const us = 1_000_000
-	year := time.Date(2025, 1, 1, 0, 0, 0, 0, sla.ICT).UnixMicro()
-	_, err := s.DB().Exec(`
-	WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $1),
-	t(n, reg) AS (SELECT n, $2 + n * 31500000 FROM i)
-	INSERT INTO dossiers (id, code, agency, day, seq, procedure_code, procedure_version, applicant, channel, return_channel,
-		submitted_at, registered_at, received_at, due, legal_due, finished_at, returned_at, paused_since, outcome, supplements, status, version)
-	SELECT printf('00000000-0000-7000-8000-%012d', n),
-		printf('000.00.0%d.H26-%s-%04d', n % 5, strftime('%y%m%d', reg / 1000000 + 25200, 'unixepoch'), n),
-		printf('000.00.0%d.H26', n % 5), strftime('%Y-%m-%d', reg / 1000000 + 25200, 'unixepoch'), n,
-		printf('1.00%04d', n % 300), '2024-07-01', '{"name":"Nguyễn Văn An"}', 1 + n % 3, 1 + n % 3,
-		reg, reg, reg, reg + 21 * 86400 * $3, reg + 21 * 86400 * $3,
-		CASE WHEN n % 10 = 0 THEN NULL WHEN n % 10 = 1 THEN reg + 25 * 86400 * $3 ELSE reg + 10 * 86400 * $3 END,
-		CASE WHEN n % 10 = 0 THEN NULL ELSE reg + 26 * 86400 * $3 END,
-		CASE WHEN n % 20 = 0 THEN reg + 86400 * $3 END,
-		CASE WHEN n % 10 = 0 THEN 0 ELSE 9 END, n % 20 = 0,
-		CASE WHEN n % 20 = 0 THEN 5 WHEN n % 10 = 0 THEN 4 ELSE 10 END, 4
-	FROM t`, n, year, us)
-	require.NoError(b, err)
-	b.Logf("made %d dossiers in %s at %s", n, time.Since(start).Round(time.Millisecond), path)
-	return s
 }

@@ -215,7 +215,7 @@ func (s *Store) factArgs(d *dossier.Dossier) []any {
 	return []any{
 		dateArg(f.ProcedureVersion), s.timeArg(f.ReceivedAt), s.timeArg(d.Due()), s.timeArg(f.LegalDue),
 		s.timeArg(f.FinishedAt), s.timeArg(f.ReturnedAt), s.timeArg(f.PausedSince),
-		int64(f.Outcome), int64(f.Supplements), int64(d.Status()), int64(d.Version),
+		int64(f.Outcome), int64(f.Supplements), packFacts(f), int64(d.Status()), int64(d.Version),
 	}
 }
 

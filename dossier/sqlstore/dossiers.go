@@ -186,7 +186,7 @@ func (s *Store) insertEvents(ctx context.Context, tx execQuerier, events [][]any
 		for _, e := range events[:k] {
 			args = append(args, e...)
 		}
-		if _, err := tx.ExecContext(ctx, s.q.insertEvents+valuesList(k, eventsEach), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.insertEvents+s.valuesList(k, eventsEach), args...); err != nil {
 			return err
 		}
 		events = events[k:]

@@ -23,14 +23,14 @@ type queries struct {
 // The columns of a dossier's row that its history decides, rewritten by
 // every create and append; factArgs makes their values.
 const factColumns = `procedure_version, received_at, due, legal_due, finished_at, returned_at, paused_since,
-	outcome, supplements, status, version`
+	outcome, supplements, facts, status, version`
 
 // ON CONFLICT DO NOTHING with no target covers both the id and the code: a
 // duplicate of either inserts no row, which Create reports as ErrExists
 // without reading driver-specific error codes.
 const insertDossier = `INSERT INTO dossiers (id, code, agency, day, seq, procedure_code, applicant, channel, return_channel,
 	submitted_at, registered_at, ` + factColumns + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 	ON CONFLICT DO NOTHING`
 
 // updateDossier is the optimistic write: it changes the row only at the
@@ -38,7 +38,7 @@ const insertDossier = `INSERT INTO dossiers (id, code, agency, day, seq, procedu
 // registration facts never change.
 const updateDossier = `UPDATE dossiers SET
 	procedure_version = $3, received_at = $4, due = $5, legal_due = $6, finished_at = $7, returned_at = $8,
-	paused_since = $9, outcome = $10, supplements = $11, status = $12, version = $13
+	paused_since = $9, outcome = $10, supplements = $11, facts = $12, status = $13, version = $14
 	WHERE id = $1 AND version = $2`
 
 // The events come with their dossier in one row, as a JSON array of the
@@ -81,11 +81,13 @@ const nextSequence = `INSERT INTO dossier_sequences (agency, day, last_seq) VALU
 // number). It matches the dossiers_received index.
 const orderBy = ` ORDER BY d.received_at NULLS FIRST, d.agency, d.day, d.seq`
 
-// listFacts selects what dossier.Facts.Live selects: registered before $2
-// and not finished before $1.
-const listFacts = `SELECT agency, day, seq, procedure_code, procedure_version, channel, return_channel,
-	registered_at, received_at, legal_due, finished_at, returned_at, paused_since, outcome, supplements
-	FROM dossiers WHERE registered_at < $2 AND (finished_at IS NULL OR finished_at >= $1)`
+// listFacts selects what dossier.Facts.Live selects, finished at or after
+// $1 (or not finished) and registered before $2, as one range of the
+// index dossiers_live, which holds the packed facts.
+const (
+	postgresListFacts = `SELECT facts FROM dossiers WHERE COALESCE(finished_at, 'infinity') >= $1 AND registered_at < $2`
+	sqliteListFacts   = `SELECT facts FROM dossiers WHERE ifnull(finished_at, 9223372036854775807) >= $1 AND registered_at < $2`
+)
 
 const insertRating = `INSERT INTO ratings (dossier_code, level, comment, rated_at, channel)
 	VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`
@@ -102,7 +104,7 @@ var postgresQueries = queries{
 	insertEvents:  insertEvents,
 	nextSequence:  nextSequence,
 	orderBy:       orderBy,
-	listFacts:     listFacts,
+	listFacts:     postgresListFacts,
 	insertRating:  insertRating,
 	listRatings:   listRatings,
 }
@@ -110,6 +112,7 @@ var postgresQueries = queries{
 var sqliteQueries = func() queries {
 	q := postgresQueries
 	q.selectDossier = selectDossier(sqliteEvents)
+	q.listFacts = sqliteListFacts
 	return q
 }()
 
@@ -120,8 +123,12 @@ const eventsEach = 17
 // limits on parameters (65535 for PostgreSQL, 32766 for SQLite).
 const maxEventsPerInsert = 1000
 
-// valuesList returns "($1, $2, …), (…)" for rows rows of n values each.
-func valuesList(rows, n int) string {
+// valuesList returns "($1, $2, …), (…)" for rows rows of n values each,
+// or, for SQLite, "(?, ?, …), (…)": modernc.org/sqlite looks up the name
+// of every numbered parameter it binds, which costs as many steps as the
+// statement has parameters, so that an insert of many rows with $N
+// parameters took time quadratic in its rows.
+func (s *Store) valuesList(rows, n int) string {
 	var b strings.Builder
 	p := 1
 	for r := range rows {
@@ -133,8 +140,12 @@ func valuesList(rows, n int) string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
+			if s.dialect == SQLite {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(p))
+			}
 			p++
 		}
 		b.WriteByte(')')

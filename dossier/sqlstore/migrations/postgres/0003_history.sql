@@ -48,9 +48,18 @@ CREATE TRIGGER dossier_events_no_truncate BEFORE TRUNCATE ON dossier_events
 -- The report facts. legal_due is the legal due time (it was original_due);
 -- due stays the current appointment; registered_at is the first event's
 -- time; paused_since is the start of the pause under way; outcome is the
--- status that ended processing (dossier.Facts.Outcome), 0 while open.
+-- status that ended processing (dossier.Facts.Outcome), 0 while open;
+-- facts packs them all.
 ALTER TABLE dossiers RENAME COLUMN original_due TO legal_due;
 ALTER TABLE dossiers ADD COLUMN registered_at timestamptz;
 ALTER TABLE dossiers ADD COLUMN paused_since timestamptz;
 ALTER TABLE dossiers ADD COLUMN outcome smallint NOT NULL DEFAULT 0;
 ALTER TABLE dossiers ADD COLUMN supplements integer NOT NULL DEFAULT 0;
+ALTER TABLE dossiers ADD COLUMN facts bytea;
+
+-- ListFacts reads the dossiers that a period can count (not finished
+-- before its start, registered before its end) from this index alone:
+-- it holds facts, the same facts packed in one value (see facts.go), as
+-- reading one column per dossier is several times faster than reading
+-- fifteen.
+CREATE INDEX dossiers_live ON dossiers ((COALESCE(finished_at, 'infinity')), registered_at) INCLUDE (facts);
