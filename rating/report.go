@@ -35,8 +35,8 @@ type Report struct {
 }
 
 // NewReport makes the report of [from, to) from dossiers and ratings, as
-// of asOf: a period not over at asOf is counted up to asOf (a zero asOf is
-// to). It counts the dossiers as report.Compute does and tallies the
+// of asOf: a period not over at asOf is counted up to asOf, inclusive (a
+// zero asOf is to). It counts the dossiers as report.Compute does and tallies the
 // ratings given in the period, skipping the others, so ds and rs may hold
 // more than the period. A rating with an invalid level is an error.
 // PreviousReceived is left to the caller.
@@ -61,10 +61,11 @@ func NewReport(cal *sla.Calendar, from, to, asOf time.Time, ds iter.Seq[*dossier
 	return r, nil
 }
 
-// period is [from, to) cut at asOf.
+// period is [from, to) cut just after asOf: what happened at asOf itself
+// has happened by then, and stores keep times to the microsecond.
 func period(from, to, asOf time.Time) report.Period {
-	if !asOf.IsZero() && asOf.Before(to) {
-		to = asOf
+	if next := asOf.Add(time.Microsecond); !asOf.IsZero() && next.Before(to) {
+		to = next
 	}
 	return report.Period{From: from, To: to}
 }

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,59 +21,44 @@ import (
 // temporary file (with synchronous FULL, so every commit reaches the disk),
 // PostgreSQL on the server of MOTCUA_TEST_POSTGRES.
 //
-//	go test -run '^$' -bench . ./dossier/sqlstore/
+//	go test -run '^$' -bench . -benchmem ./dossier/sqlstore/
 //
 // MOTCUA_BENCH_SQLITE_QUERY adds parameters to the SQLite DSN, to compare
 // settings: "?_pragma=synchronous(NORMAL)" measures without a sync per
 // commit.
 
-func BenchmarkSQLite(b *testing.B) { benchStore(b, newSQLite, 1) }
+func BenchmarkSQLite(b *testing.B) { benchStore(b, newSQLite) }
 
-// PostgreSQL is measured with 8 writers, as a provincial centre's
-// instances write at once.
 func BenchmarkPostgres(b *testing.B) {
 	postgresDSN(b)
-	benchStore(b, newPostgres, 8)
+	benchStore(b, newPostgres)
 }
 
-func benchStore(b *testing.B, newStore func(testing.TB) *sqlstore.Store, writers int) {
+// writers is how many goroutines write at once in the concurrent
+// benchmarks: the officers of a busy centre's desks.
+const writers = 16
+
+func benchStore(b *testing.B, newStore func(testing.TB) *sqlstore.Store) {
 	ctx := context.Background()
 	b.Run("Create", func(b *testing.B) {
 		s := newStore(b)
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			if err := s.Create(ctx, full(i+1, i)); err != nil {
+			if err := s.Create(ctx, full(b, i)); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	b.Run("Receive", func(b *testing.B) {
-		// The desk's path: draw a code, then Create, from writers
-		// goroutines at once.
+	b.Run(fmt.Sprintf("Create%dWriters", writers), func(b *testing.B) {
+		// Receipts at 16 desks at once: SQLite commits them in groups.
 		s := newStore(b)
-		svc, err := dossier.NewService(dossier.Config{Store: s, Catalog: catalog(b), Agency: agency})
-		require.NoError(b, err)
-		in := dossier.Intake{Procedure: "1.001193", Channel: procedure.Direct, Applicant: dossier.Applicant{Name: "Phạm Thị Dung"}, Actor: "một cửa"}
 		b.ReportAllocs()
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		b.ResetTimer()
-		for range writers {
-			wg.Go(func() {
-				for next.Add(1) <= int64(b.N) {
-					if _, err := svc.Receive(ctx, in); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "dossiers/s")
+		createConcurrently(b, s, b.N)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "receipts/s")
 	})
 	b.Run("Get", func(b *testing.B) {
 		s := newStore(b)
-		d := full(1, 0)
+		d := full(b, 0)
 		require.NoError(b, s.Create(ctx, d))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -81,36 +67,14 @@ func benchStore(b *testing.B, newStore func(testing.TB) *sqlstore.Store, writers
 			}
 		}
 	})
-	b.Run("Update", func(b *testing.B) {
-		// One new event per write, as every Service action makes.
-		s := newStore(b)
-		d := full(1, 0)
-		require.NoError(b, s.Create(ctx, d))
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			d.Events = append(d.Events, dossier.Event{At: base.Add(time.Duration(i) * time.Second), Kind: dossier.KindTransfer, Actor: "cán bộ", From: dossier.InProgress, To: dossier.InProgress})
-			if err := s.Update(ctx, d); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("NextSequence", func(b *testing.B) {
-		s := newStore(b)
-		day := sla.DateOf(base)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := s.NextSequence(ctx, agency, day); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	for _, size := range []int{10, 1000} {
+		b.Run(fmt.Sprintf("Append%d", size), func(b *testing.B) { benchAppend(b, newStore(b), size) })
+	}
 	b.Run("List10000", func(b *testing.B) {
 		// A month of a busy district desk, every dossier with three events.
 		s := newStore(b)
 		const n = 10000
-		for i := range n {
-			require.NoError(b, s.Create(ctx, full(i+1, i*4)))
-		}
+		createConcurrently(b, s, n)
 		b.ReportAllocs()
 		var listed atomic.Int64
 		for b.Loop() {
@@ -130,38 +94,78 @@ func benchStore(b *testing.B, newStore func(testing.TB) *sqlstore.Store, writers
 	})
 }
 
-// full returns a dossier with every field set, received minutes after base,
-// with three events, as the desk's dossiers have when they are created.
-func full(seq, minutes int) *dossier.Dossier {
-	received := base.Add(time.Duration(minutes) * time.Minute)
+// createConcurrently creates n dossiers from writers goroutines.
+func createConcurrently(b *testing.B, s *sqlstore.Store, n int) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+				if err := s.Create(context.Background(), full(b, int(i))); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// benchAppend appends one event per operation, as every Service action
+// does, to dossiers of size events: each takes a tenth of size appends at
+// most, so that the histories stay between size and 1.1 × size long.
+func benchAppend(b *testing.B, s *sqlstore.Store, size int) {
+	ctx := context.Background()
+	each := max(1, size/10)
+	pool := make([]*dossier.Dossier, (b.N+each-1)/each)
+	for i := range pool {
+		d := full(b, i)
+		for len(d.Events) < size {
+			require.NoError(b, d.Apply(dossier.Event{At: d.Events[len(d.Events)-1].At.Add(time.Second), Kind: dossier.KindTransfer, Actor: "cán bộ", Receiver: "Phòng Tư pháp"}))
+		}
+		require.NoError(b, s.Create(ctx, d))
+		pool[i] = d
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		d := pool[i%len(pool)]
+		next, err := s.Append(ctx, d.Code, d.Version, dossier.Event{At: d.Events[len(d.Events)-1].At.Add(time.Second), Kind: dossier.KindTransfer, Actor: "cán bộ", Receiver: "Lãnh đạo"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pool[i%len(pool)] = next
+	}
+}
+
+// full returns a dossier for Create with every registration fact set,
+// filed online minutes after base, accepted an hour later and handed to
+// the next step: the three events of a desk's dossier when it is created.
+func full(t testing.TB, minutes int) *dossier.Dossier {
+	t.Helper()
+	submitted := base.Add(time.Duration(minutes) * time.Minute)
+	received := submitted.Add(time.Hour)
 	due := received.Add(72 * time.Hour)
-	return &dossier.Dossier{
-		ID:               uuid.Must(uuid.NewV7()),
-		Code:             dossier.Code{Agency: agency, Date: sla.DateOf(received), Seq: seq},
-		Procedure:        "1.001193",
-		ProcedureVersion: sla.Date{Year: 2024, Month: time.July, Day: 1},
-		Limit:            sla.WorkingDays(3),
-		Regime:           procedure.RestartClock,
+	d := &dossier.Dossier{
+		ID:        uuid.Must(uuid.NewV7()),
+		Code:      dossier.Code{Agency: agency, Date: sla.DateOf(submitted)},
+		Procedure: "1.001193",
 		Applicant: dossier.Applicant{
 			Name: "Nguyễn Văn An", IDNumber: "001099000123", Phone: "0912345678",
 			Email: "an@example.vn", Address: "12 Lý Thường Kiệt, Hoàn Kiếm, Hà Nội",
 		},
 		Channel:       procedure.Online,
 		ReturnChannel: procedure.Postal,
-		SubmittedAt:   received.Add(-time.Hour),
-		ReceivedAt:    received,
-		Due:           due,
-		OriginalDue:   due,
-		Pauses:        []sla.Interval{{Start: received.Add(time.Hour), End: received.Add(3 * time.Hour)}},
-		Handovers: []dossier.Handover{
-			{Step: "Thẩm định", From: "Một cửa", To: "Phòng Tư pháp", At: received, Due: received.Add(8 * time.Hour), Done: received.Add(2 * time.Hour), Timeliness: sla.Early},
-			{Step: "Phê duyệt", From: "Phòng Tư pháp", To: "Lãnh đạo UBND", At: received.Add(2 * time.Hour)},
-		},
-		Status: dossier.InProgress,
-		Events: []dossier.Event{
-			{At: received.Add(-time.Hour), Kind: dossier.KindSubmit, Actor: "công dân", To: dossier.Submitted},
-			{At: received, Kind: dossier.KindReceive, Actor: "cán bộ A", From: dossier.Submitted, To: dossier.Received},
-			{At: received.Add(2 * time.Hour), Kind: dossier.KindTransfer, Actor: "cán bộ A", From: dossier.Received, To: dossier.InProgress, Note: "Phòng Tư pháp"},
-		},
+		SubmittedAt:   submitted,
 	}
+	version := sla.Date{Year: 2024, Month: time.July, Day: 1}
+	for _, e := range []dossier.Event{
+		{At: submitted, Kind: dossier.KindSubmit, Actor: "công dân", ProcedureVersion: version, Limit: sla.WorkingDays(3), Regime: procedure.RestartClock},
+		{At: received, Kind: dossier.KindReceive, Actor: "cán bộ A", ProcedureVersion: version, Limit: sla.WorkingDays(3), Regime: procedure.RestartClock,
+			Step: "Tiếp nhận hồ sơ", StepDue: received.Add(2 * time.Hour), Due: due, LegalDue: due},
+		{At: received.Add(2 * time.Hour), Kind: dossier.KindTransfer, Actor: "cán bộ A", Receiver: "Phòng Tư pháp", Step: "Thẩm định hồ sơ", StepDue: received.Add(10 * time.Hour)},
+	} {
+		require.NoError(t, d.Apply(e))
+	}
+	return d
 }

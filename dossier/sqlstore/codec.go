@@ -56,12 +56,15 @@ func (c timeCol) Scan(src any) error {
 	case time.Time:
 		*c.t = v.In(sla.ICT)
 	case int64:
-		*c.t = time.UnixMicro(v).In(sla.ICT)
+		*c.t = micros(v)
 	default:
 		return fmt.Errorf("sqlstore: cannot read a time from %T", src)
 	}
 	return nil
 }
+
+// micros returns the instant of Unix microseconds us, in ICT.
+func micros(us int64) time.Time { return time.UnixMicro(us).In(sla.ICT) }
 
 // dateCol scans a date column of either dialect into *d; NULL is the zero
 // Date.
@@ -75,71 +78,65 @@ func (c dateCol) Scan(src any) error {
 		// PostgreSQL's date arrives as midnight UTC.
 		*c.d = sla.Date{Year: v.Year(), Month: v.Month(), Day: v.Day()}
 	case string:
-		return c.parse(v)
+		return parseDate(v, c.d)
 	case []byte:
-		return c.parse(string(v))
+		return parseDate(v, c.d)
 	default:
 		return fmt.Errorf("sqlstore: cannot read a date from %T", src)
 	}
 	return nil
 }
 
-func (c dateCol) parse(s string) error {
-	d, err := sla.ParseDate(s)
-	if err != nil {
-		return fmt.Errorf("sqlstore: reading a date: %w", err)
+// parseDate reads 'YYYY-MM-DD' as dateArg writes it into *d, without the
+// allocations of sla.ParseDate: ListFacts reads a date per dossier.
+func parseDate[T string | []byte](b T, out *sla.Date) error {
+	num := func(b T) int {
+		n := 0
+		for i := range len(b) {
+			if b[i] < '0' || b[i] > '9' {
+				return -1
+			}
+			n = n*10 + int(b[i]-'0')
+		}
+		return n
 	}
-	*c.d = d
-	return nil
+	if len(b) == 10 && b[4] == '-' && b[7] == '-' {
+		d := sla.Date{Year: num(b[:4]), Month: time.Month(num(b[5:7])), Day: num(b[8:])}
+		if d.Year >= 0 && d.Month >= 0 && d.Day >= 0 && d.Valid() {
+			*out = d
+			return nil
+		}
+	}
+	return fmt.Errorf("sqlstore: reading a date: %q is not YYYY-MM-DD", b)
 }
 
-// jsonTime writes an instant in JSON columns as RFC 3339 in ICT, to the
-// microsecond, so that it reads well in the database; "" is unset.
-func jsonTime(t time.Time) string {
+// storable reports whether t can be written and read back: unset, or in
+// the years 1900–2199 that dossier.Apply accepts for event times.
+func storable(t time.Time) bool {
 	if t.IsZero() {
-		return ""
+		return true
 	}
-	return t.Truncate(time.Microsecond).In(sla.ICT).Format(time.RFC3339Nano)
+	y := t.In(sla.ICT).Year()
+	return y >= 1900 && y <= 2199
 }
 
-func parseJSONTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("sqlstore: reading a time: %w", err)
-	}
-	return t.In(sla.ICT), nil
-}
-
-// The JSON forms of the columns pauses and handovers. They are the store's
-// own, with explicit names, so that the database stays readable by SQL and
-// does not change when the Go structs do.
-type pauseJSON struct {
-	Start string `json:"start,omitempty"`
-	End   string `json:"end,omitempty"` // "" while the pause is open
-}
-
-type handoverJSON struct {
-	Step       string         `json:"step,omitempty"`
-	From       string         `json:"from,omitempty"`
-	To         string         `json:"to,omitempty"`
-	At         string         `json:"at,omitempty"`
-	Due        string         `json:"due,omitempty"`
-	Done       string         `json:"done,omitempty"`
-	Timeliness sla.Timeliness `json:"timeliness,omitempty"` // 1 early, 2 on time, 3 late, …
+// storableDate is storable for dates.
+func storableDate(d sla.Date) bool {
+	return d.IsZero() || d.Valid() && d.Year >= 1900 && d.Year <= 2199
 }
 
 // limits caches parsed time limits: a catalogue has a few dozen, and
 // sla.ParseDuration, which reads every way procedures write them, is a
-// large part of decoding a row.
+// large part of decoding an event.
 var limits = struct {
 	sync.RWMutex
 	m map[string]sla.Duration
 }{m: map[string]sla.Duration{}}
 
 func parseLimit(s string) (sla.Duration, error) {
+	if s == "" {
+		return sla.Duration{}, nil
+	}
 	limits.RLock()
 	d, ok := limits.m[s]
 	limits.RUnlock()
@@ -158,178 +155,203 @@ func parseLimit(s string) (sla.Duration, error) {
 	return d, nil
 }
 
-// dossierArgs returns the values of dossierColumns for d.
-func (s *Store) dossierArgs(d *dossier.Dossier) ([]any, error) {
-	code, err := d.Code.Value()
-	if err != nil {
-		return nil, err
+// limitText writes a time limit as it is stored: as published, "" when
+// unset.
+func limitText(d sla.Duration) (string, error) {
+	if d.IsZero() {
+		return "", nil
 	}
-	if d.Code.IsZero() {
-		return nil, fmt.Errorf("sqlstore: the dossier has no code")
-	}
-	limit := ""
-	if !d.Limit.IsZero() {
-		b, err := d.Limit.MarshalText()
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: dossier %s: %w", d.Code, err)
-		}
-		limit = string(b)
-	}
-	regime, err := d.Regime.MarshalText()
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: dossier %s: %w", d.Code, err)
-	}
-	applicant, err := json.Marshal(d.Applicant)
-	if err != nil {
-		return nil, err
-	}
-	pauses := make([]pauseJSON, len(d.Pauses))
-	for i, p := range d.Pauses {
-		pauses[i] = pauseJSON{Start: jsonTime(p.Start), End: jsonTime(p.End)}
-	}
-	pj, err := json.Marshal(pauses)
-	if err != nil {
-		return nil, err
-	}
-	handovers := make([]handoverJSON, len(d.Handovers))
-	for i, h := range d.Handovers {
-		handovers[i] = handoverJSON{Step: h.Step, From: h.From, To: h.To, At: jsonTime(h.At), Due: jsonTime(h.Due), Done: jsonTime(h.Done), Timeliness: h.Timeliness}
-	}
-	hj, err := json.Marshal(handovers)
-	if err != nil {
-		return nil, err
-	}
-	return []any{
-		d.ID, code, d.Code.Agency, d.Code.Date.String(), d.Code.Seq,
-		d.Procedure, dateArg(d.ProcedureVersion), limit, string(regime),
-		string(applicant), int64(d.Channel), int64(d.ReturnChannel),
-		s.timeArg(d.SubmittedAt), s.timeArg(d.ReceivedAt), s.timeArg(d.Due), s.timeArg(d.OriginalDue), s.timeArg(d.FinishedAt), s.timeArg(d.ReturnedAt),
-		string(pj), string(hj), int64(d.Status), int64(d.Version),
-	}, nil
+	b, err := d.MarshalText()
+	return string(b), err
 }
 
-// eventArgs returns the values of the rows of events, numbered from n.
-func (s *Store) eventArgs(d *dossier.Dossier, n int, events []dossier.Event) []any {
-	args := make([]any, 0, len(events)*eventsEach)
-	for i, e := range events {
-		args = append(args, d.ID, n+i, s.timeArg(e.At), int64(e.Kind), e.Actor, int64(e.From), int64(e.To), e.Note)
+// A row is what the store writes of a dossier: the values of the columns of
+// its row and of the rows of its events, checked to read back as they are.
+type row struct {
+	d         *dossier.Dossier
+	applicant string
+	events    [][]any // one value list per event, dossier_id first
+}
+
+// newRow checks that d can be stored and read back, and makes its values
+// for the events from number from+1 on. An event or a time the store could
+// not read back is ErrInvalid.
+func (s *Store) newRow(d *dossier.Dossier, from int) (*row, error) {
+	bad := func(format string, args ...any) (*row, error) {
+		return nil, fmt.Errorf("%w: dossier %s: "+format, append([]any{dossier.ErrInvalid, d.Code}, args...)...)
 	}
-	return args
+	r := &row{d: d}
+	if from == 0 {
+		if !storable(d.SubmittedAt) {
+			return bad("submitted at %s, outside 1900–2199", d.SubmittedAt.Format(time.RFC3339))
+		}
+		a, err := json.Marshal(d.Applicant)
+		if err != nil {
+			return nil, err
+		}
+		r.applicant = string(a)
+	}
+	for _, e := range d.Events[from:] {
+		limit, err := limitText(e.Limit)
+		if err != nil {
+			return bad("event %d: %v", e.N, err)
+		}
+		if !storableDate(e.ProcedureVersion) {
+			return bad("event %d: procedure version %v outside 1900–2199", e.N, e.ProcedureVersion)
+		}
+		r.events = append(r.events, []any{
+			d.ID, int64(e.N), s.timeArg(e.At), int64(e.Kind), e.Actor, int64(e.From), int64(e.To), int64(e.ClockSkew),
+			e.Reason, e.Receiver, e.Step, s.timeArg(e.StepDue), s.timeArg(e.Due), s.timeArg(e.LegalDue),
+			dateArg(e.ProcedureVersion), limit, int64(e.Regime),
+		})
+	}
+	return r, nil
+}
+
+// factArgs returns the values of factColumns for d: what its history makes
+// of it now.
+func (s *Store) factArgs(d *dossier.Dossier) []any {
+	f := d.Facts()
+	return []any{
+		dateArg(f.ProcedureVersion), s.timeArg(f.ReceivedAt), s.timeArg(d.Due()), s.timeArg(f.LegalDue),
+		s.timeArg(f.FinishedAt), s.timeArg(f.ReturnedAt), s.timeArg(f.PausedSince),
+		int64(f.Outcome), int64(f.Supplements), packFacts(f), int64(d.Status()), int64(d.Version),
+	}
+}
+
+// createArgs returns the values of insertDossier for r.
+func (s *Store) createArgs(r *row) []any {
+	d := r.d
+	return append([]any{
+		d.ID, d.Code.String(), d.Code.Agency, d.Code.Date.String(), int64(d.Code.Seq),
+		d.Procedure, r.applicant, int64(d.Channel), int64(d.ReturnChannel),
+		s.timeArg(d.SubmittedAt), s.timeArg(d.Events[0].At),
+	}, s.factArgs(d)...)
 }
 
 // scanner is *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
-// scanDossier reads a row of selectDossier. The JSON columns may be
-// sql.RawBytes: they are decoded before the next row.
+// scanDossier reads a row of selectDossier and replays its events through
+// dossier.Restore, so that what the store gives back is what the
+// lifecycle makes of its history. The JSON columns may be sql.RawBytes:
+// they are decoded before the next row.
 func scanDossier(sc scanner) (*dossier.Dossier, error) {
 	var (
-		d                              dossier.Dossier
-		limit, regime                  string
-		applicant, pauses, hand, evs   []byte
-		channel, returnChannel, status int64
+		d                      dossier.Dossier
+		applicant, evs         []byte
+		channel, returnChannel int64
+		version                int
 	)
-	err := sc.Scan(&d.ID, &d.Code, &d.Procedure, dateCol{&d.ProcedureVersion}, &limit, &regime, &applicant,
-		&channel, &returnChannel, timeCol{&d.SubmittedAt}, timeCol{&d.ReceivedAt}, timeCol{&d.Due},
-		timeCol{&d.OriginalDue}, timeCol{&d.FinishedAt}, timeCol{&d.ReturnedAt},
-		&pauses, &hand, &status, &d.Version, &evs)
+	err := sc.Scan(&d.ID, &d.Code, &d.Procedure, &applicant, &channel, &returnChannel, timeCol{&d.SubmittedAt}, &version, &evs)
 	if err != nil {
 		return nil, err
 	}
 	bad := func(what string, err error) (*dossier.Dossier, error) {
 		return nil, fmt.Errorf("sqlstore: dossier %s: reading %s: %w", d.Code, what, err)
 	}
-	if limit != "" {
-		if d.Limit, err = parseLimit(limit); err != nil {
-			return bad("the time limit", err)
-		}
-	}
-	if err := d.Regime.UnmarshalText([]byte(regime)); err != nil {
-		return bad("the supplement regime", err)
-	}
 	if d.Applicant, err = decodeJSON(applicant, readApplicant); err != nil {
 		return bad("the applicant", err)
 	}
-	d.Channel, d.ReturnChannel, d.Status = procedure.Channel(channel), procedure.Channel(returnChannel), dossier.Status(status)
-
-	ps, err := decodeJSON(pauses, readPauses)
+	d.Channel, d.ReturnChannel = procedure.Channel(channel), procedure.Channel(returnChannel)
+	events, err := decodeEvents(evs)
 	if err != nil {
-		return bad("the pauses", err)
-	}
-	if len(ps) > 0 {
-		d.Pauses = make([]sla.Interval, len(ps))
-		for i, p := range ps {
-			if d.Pauses[i].Start, err = parseJSONTime(p.Start); err != nil {
-				return bad("the pauses", err)
-			}
-			if d.Pauses[i].End, err = parseJSONTime(p.End); err != nil {
-				return bad("the pauses", err)
-			}
-		}
-	}
-	hs, err := decodeJSON(hand, readHandovers)
-	if err != nil {
-		return bad("the handovers", err)
-	}
-	if len(hs) > 0 {
-		d.Handovers = make([]dossier.Handover, len(hs))
-		for i, h := range hs {
-			o := dossier.Handover{Step: h.Step, From: h.From, To: h.To, Timeliness: h.Timeliness}
-			for _, t := range []struct {
-				s string
-				t *time.Time
-			}{{h.At, &o.At}, {h.Due, &o.Due}, {h.Done, &o.Done}} {
-				if *t.t, err = parseJSONTime(t.s); err != nil {
-					return bad("the handovers", err)
-				}
-			}
-			d.Handovers[i] = o
-		}
-	}
-	if d.Events, err = decodeEvents(evs); err != nil {
 		return bad("the events", err)
 	}
-	return &d, nil
+	if len(events) != version {
+		return bad("the events", fmt.Errorf("%d events for version %d", len(events), version))
+	}
+	out, err := dossier.Restore(d, events)
+	if err != nil {
+		return bad("the history", err)
+	}
+	return out, nil
 }
 
-// decodeEvents reads the events array of selectDossier; none is nil, as a
-// dossier with no events has them.
+// decodeEvents reads the events array of selectDossier.
 func decodeEvents(b []byte) ([]dossier.Event, error) {
 	rows, err := decodeJSON(b, readEvents)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
 	events := make([]dossier.Event, len(rows))
 	for i, r := range rows {
-		events[i] = dossier.Event(r)
+		if events[i], err = r.event(); err != nil {
+			return nil, err
+		}
 	}
 	return events, nil
 }
 
-// An eventRow reads one [occurred_at, kind, actor, from, to, note] array.
-type eventRow dossier.Event
+// An eventRow is one array of the events column: [n, occurred_at, kind,
+// actor, from, to, clock_skew, reason, receiver, step, step_due, due,
+// legal_due, procedure_version, time_limit, regime], times in Unix
+// microseconds or null, the version a date or null.
+type eventRow struct {
+	n, kind, from, to, regime  int64
+	at, stepDue, due, legalDue optInt
+	skew                       int64
+	actor, reason, receiver    string
+	step, limit                string
+	version                    *string
+}
+
+// An optInt is an integer or null.
+type optInt struct {
+	v  int64
+	ok bool
+}
+
+func (o *optInt) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*o = optInt{}
+		return nil
+	}
+	o.ok = true
+	return json.Unmarshal(b, &o.v)
+}
+
+// eventFields is how many values an eventRow has.
+const eventFields = 16
 
 func (r *eventRow) UnmarshalJSON(b []byte) error {
-	var (
-		at             *int64
-		kind, from, to uint8
-	)
 	// Decoding into pointers held in a []any fills what they point at.
-	fields := []any{&at, &kind, &r.Actor, &from, &to, &r.Note}
+	fields := []any{&r.n, &r.at, &r.kind, &r.actor, &r.from, &r.to, &r.skew, &r.reason, &r.receiver, &r.step,
+		&r.stepDue, &r.due, &r.legalDue, &r.version, &r.limit, &r.regime}
 	if err := json.Unmarshal(b, &fields); err != nil {
 		return err
 	}
-	if len(fields) != 6 {
-		return fmt.Errorf("an event has %d fields, want 6", len(fields))
+	if len(fields) != eventFields {
+		return fmt.Errorf("an event has %d fields, want %d", len(fields), eventFields)
 	}
-	if at != nil {
-		r.At = time.UnixMicro(*at).In(sla.ICT)
-	}
-	r.Kind, r.From, r.To = dossier.Kind(kind), dossier.Status(from), dossier.Status(to)
 	return nil
+}
+
+// event returns the event r holds.
+func (r *eventRow) event() (dossier.Event, error) {
+	e := dossier.Event{
+		N: int(r.n), Kind: dossier.Kind(r.kind), Actor: r.actor, From: dossier.Status(r.from), To: dossier.Status(r.to),
+		ClockSkew: time.Duration(r.skew), Reason: r.reason, Receiver: r.receiver, Step: r.step,
+		Regime: procedure.SupplementRegime(r.regime),
+	}
+	for _, t := range [...]struct {
+		us optInt
+		t  *time.Time
+	}{{r.at, &e.At}, {r.stepDue, &e.StepDue}, {r.due, &e.Due}, {r.legalDue, &e.LegalDue}} {
+		if t.us.ok {
+			*t.t = micros(t.us.v)
+		}
+	}
+	var err error
+	if r.version != nil {
+		if err = parseDate(*r.version, &e.ProcedureVersion); err != nil {
+			return e, err
+		}
+	}
+	if e.Limit, err = parseLimit(r.limit); err != nil {
+		return e, err
+	}
+	return e, nil
 }
 
 // The fast readers of the JSON columns, for decodeJSON.
@@ -358,102 +380,89 @@ func readApplicant(r *jsonReader, a *dossier.Applicant) error {
 	})
 }
 
-func readPauses(r *jsonReader, ps *[]pauseJSON) error {
-	return r.array(func() error {
-		var p pauseJSON
-		err := r.object(func(key []byte) (err error) {
-			switch string(key) {
-			case "start":
-				p.Start, err = r.str()
-			case "end":
-				p.End, err = r.str()
-			default:
-				return errSlowPath
-			}
-			return err
-		})
-		*ps = append(*ps, p)
-		return err
-	})
-}
-
-func readHandovers(r *jsonReader, hs *[]handoverJSON) error {
-	return r.array(func() error {
-		var h handoverJSON
-		err := r.object(func(key []byte) (err error) {
-			switch string(key) {
-			case "step":
-				h.Step, err = r.str()
-			case "from":
-				h.From, err = r.str()
-			case "to":
-				h.To, err = r.str()
-			case "at":
-				h.At, err = r.str()
-			case "due":
-				h.Due, err = r.str()
-			case "done":
-				h.Done, err = r.str()
-			case "timeliness":
-				var n uint8
-				n, err = r.small()
-				h.Timeliness = sla.Timeliness(n)
-			default:
-				return errSlowPath
-			}
-			return err
-		})
-		*hs = append(*hs, h)
-		return err
-	})
-}
-
 func readEvents(r *jsonReader, es *[]eventRow) error {
 	return r.array(func() error {
-		// [occurred_at, kind, actor, from, to, note]
+		var e eventRow
+		ints := func(ps ...*int64) error {
+			for _, p := range ps {
+				n, ok, err := r.int()
+				if err != nil || !ok {
+					return errSlowPath
+				}
+				*p = n
+				if err := r.expect(','); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		times := func(ps ...*optInt) error {
+			for _, p := range ps {
+				n, ok, err := r.int()
+				if err != nil {
+					return err
+				}
+				*p = optInt{n, ok}
+				if err := r.expect(','); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		strs := func(ps ...*string) error {
+			for _, p := range ps {
+				var err error
+				if *p, err = r.str(); err != nil {
+					return err
+				}
+				if err := r.expect(','); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		if err := r.expect('['); err != nil {
 			return err
 		}
-		at, set, err := r.int()
-		if err != nil {
+		if err := ints(&e.n); err != nil {
 			return err
 		}
-		var e eventRow
-		if set {
-			e.At = time.UnixMicro(at).In(sla.ICT)
-		}
-		var k, f, t uint8
-		if err := r.expect(','); err != nil {
+		if err := times(&e.at); err != nil {
 			return err
 		}
-		if k, err = r.small(); err != nil {
+		if err := ints(&e.kind); err != nil {
 			return err
 		}
-		if err := r.expect(','); err != nil {
+		if err := strs(&e.actor); err != nil {
 			return err
 		}
-		if e.Actor, err = r.str(); err != nil {
+		if err := ints(&e.from, &e.to, &e.skew); err != nil {
 			return err
 		}
-		if err := r.expect(','); err != nil {
+		if err := strs(&e.reason, &e.receiver, &e.step); err != nil {
 			return err
 		}
-		if f, err = r.small(); err != nil {
+		if err := times(&e.stepDue, &e.due, &e.legalDue); err != nil {
 			return err
 		}
-		if err := r.expect(','); err != nil {
-			return err
-		}
-		if t, err = r.small(); err != nil {
-			return err
+		if !r.null() {
+			v, err := r.str()
+			if err != nil {
+				return err
+			}
+			e.version = &v
 		}
 		if err := r.expect(','); err != nil {
 			return err
 		}
-		if e.Note, err = r.str(); err != nil {
+		if err := strs(&e.limit); err != nil {
 			return err
 		}
-		e.Kind, e.From, e.To = dossier.Kind(k), dossier.Status(f), dossier.Status(t)
+		n, ok, err := r.int()
+		if err != nil || !ok {
+			return errSlowPath
+		}
+		e.regime = n
 		*es = append(*es, e)
 		return r.expect(']')
 	})

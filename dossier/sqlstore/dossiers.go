@@ -10,42 +10,74 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua/dossier"
-	"github.com/motcua/motcua/sla"
 )
 
-// Create implements dossier.Store: it writes the dossier and its events in
-// one transaction.
+// Create implements dossier.Store. It replays d's events through
+// dossier.Restore first, and refuses with dossier.ErrInvalid what it could
+// not read back: no events, a code it cannot issue (an invalid agency, a
+// day outside 2000–2099), a time outside 1900–2199. Then, in one
+// transaction, it draws the day's number, inserts the row with the facts
+// and inserts the events; a Create that fails, or whose context ends
+// before the writer takes it, rolls the number back with the rest.
 func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
-	old := d.Version
-	d.Version = 1
-	args, err := s.dossierArgs(d)
-	if err != nil {
-		d.Version = old
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err = s.write(ctx, func() error {
-		return s.inTx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, s.q.insertDossier, args...)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return err
-			} else if n == 0 {
-				return dossier.ErrExists
-			}
-			return s.insertEvents(ctx, tx, d, 0, d.Events)
-		})
+	if len(d.Events) == 0 {
+		return fmt.Errorf("%w: a new dossier needs its first event", dossier.ErrInvalid)
+	}
+	c, err := dossier.Restore(*d, d.Events)
+	if err != nil {
+		return err
+	}
+	if probe := (dossier.Code{Agency: c.Code.Agency, Date: c.Code.Date, Seq: 1}); !probe.Valid() {
+		return fmt.Errorf("%w: cannot issue a code for agency %q on %s", dossier.ErrInvalid, c.Code.Agency, c.Code.Date)
+	}
+	c.SubmittedAt = dossier.Stamp(c.SubmittedAt)
+	r, err := s.newRow(c, 0)
+	if err != nil {
+		return err
+	}
+	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var seq int
+		if err := tx.QueryRowContext(ctx, s.q.nextSequence, c.Code.Agency, c.Code.Date.String()).Scan(&seq); err != nil {
+			return err
+		}
+		c.Code.Seq = seq
+		if !c.Code.Valid() {
+			return fmt.Errorf("%w: agency %q has issued all the numbers of %s", dossier.ErrInvalid, c.Code.Agency, c.Code.Date)
+		}
+		res, err := tx.ExecContext(ctx, s.q.insertDossier, s.createArgs(r)...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return dossier.ErrExists
+		}
+		return s.insertEvents(ctx, tx, r.events)
 	})
 	if err != nil {
-		d.Version = old
-		return s.fail("creating dossier "+d.Code.String(), err)
+		return s.fail("creating a dossier for "+c.Code.Agency, err)
 	}
+	*d = *c.Clone()
+	s.cache.put(c)
 	return nil
 }
 
-// Get implements dossier.Store.
+// Get implements dossier.Store. It reads the row and its events in one
+// statement, and rebuilds the dossier with dossier.Restore.
 func (s *Store) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, error) {
+	d, err := s.read(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.put(d.Clone())
+	return d, nil
+}
+
+func (s *Store) read(ctx context.Context, c dossier.Code) (*dossier.Dossier, error) {
 	// c.String never fails; an invalid code matches no row.
 	st, err := s.getStmt(ctx)
 	if err != nil {
@@ -87,62 +119,77 @@ func (s *Store) getStmt(ctx context.Context) (*sql.Stmt, error) {
 	return s.get.Load(), nil
 }
 
-// Update implements dossier.Store: in one transaction it writes the row if
-// the stored version is d.Version, and inserts the events past those
-// stored. Stored events are never rewritten: changes to them in d are
-// ignored, and a d with fewer events than are stored is ErrConflict.
-func (s *Store) Update(ctx context.Context, d *dossier.Dossier) error {
-	args, err := s.dossierArgs(d)
+// Append implements dossier.Store. It applies the events to the dossier at
+// version, taken from the store's cache of the dossiers it read and wrote
+// last, or read from the database when the cache does not hold that
+// version, so that an action on a dossier just read costs its new events
+// only, whatever the length of its history. Then, in one transaction, it
+// updates the row's facts on condition that the row is still at version,
+// and inserts the new events. A row at another version is ErrConflict: the
+// condition is what makes the cached or read history the stored one, as
+// events are append-only.
+func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events ...dossier.Event) (*dossier.Dossier, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cur := s.cache.get(c)
+	if cur == nil || cur.Version < version || len(events) == 0 {
+		var err error
+		if cur, err = s.read(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	if cur.Version != version {
+		return nil, dossier.ErrConflict
+	}
+	d := cur.Clone()
+	for _, e := range events {
+		if err := d.Apply(e); err != nil {
+			return nil, err
+		}
+	}
+	if len(events) == 0 {
+		return d, nil
+	}
+	r, err := s.newRow(d, version)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// updateDossier takes id, code and the version read, then the
-	// changeable columns, from procedure_code to status.
-	args = append([]any{args[0], args[1], int64(d.Version)}, args[5:21]...)
-	err = s.write(ctx, func() error {
-		return s.inTx(ctx, func(tx *sql.Tx) error {
-			var stored int
-			switch err := tx.QueryRowContext(ctx, s.q.updateDossier, args...).Scan(&stored); {
-			case errors.Is(err, sql.ErrNoRows):
-				return s.missing(ctx, tx, d.Code)
-			case err != nil:
-				return err
-			case len(d.Events) < stored:
-				return dossier.ErrConflict // it would drop stored events
-			}
-			return s.insertEvents(ctx, tx, d, stored, d.Events[stored:])
-		})
-	})
-	if err != nil {
-		return s.fail("updating dossier "+d.Code.String(), err)
-	}
-	d.Version++
-	return nil
-}
-
-// missing tells why an update matched no row: the dossier is not stored
-// (ErrNotFound), or it is at another version or has another ID
-// (ErrConflict).
-func (s *Store) missing(ctx context.Context, tx *sql.Tx, c dossier.Code) error {
-	var one int
-	switch err := tx.QueryRowContext(ctx, s.q.existsDossier, c.String()).Scan(&one); {
-	case errors.Is(err, sql.ErrNoRows):
-		return dossier.ErrNotFound
-	case err != nil:
-		return err
-	}
-	return dossier.ErrConflict
-}
-
-// insertEvents appends events as rows n, n+1, … of d's history.
-func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, n int, events []dossier.Event) error {
-	for len(events) > 0 {
-		k := min(len(events), maxEventsPerInsert)
-		query := s.q.insertEvents + valuesList(k, eventsEach)
-		if _, err := tx.ExecContext(ctx, query, s.eventArgs(d, n, events[:k])...); err != nil {
+	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.updateDossier, append([]any{d.ID, int64(version)}, s.factArgs(d)...)...)
+		if err != nil {
 			return err
 		}
-		events, n = events[k:], n+k
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return dossier.ErrConflict
+		}
+		return s.insertEvents(ctx, tx, r.events)
+	})
+	if err != nil {
+		if errors.Is(err, dossier.ErrConflict) {
+			s.cache.drop(c, version)
+		}
+		return nil, s.fail("appending to dossier "+c.String(), err)
+	}
+	s.cache.put(d.Clone())
+	return d, nil
+}
+
+// insertEvents inserts the value lists of events, in batches under the
+// dialects' limits on parameters.
+func (s *Store) insertEvents(ctx context.Context, tx execQuerier, events [][]any) error {
+	for len(events) > 0 {
+		k := min(len(events), maxEventsPerInsert)
+		args := make([]any, 0, k*eventsEach)
+		for _, e := range events[:k] {
+			args = append(args, e...)
+		}
+		if _, err := tx.ExecContext(ctx, s.q.insertEvents+s.valuesList(k, eventsEach), args...); err != nil {
+			return err
+		}
+		events = events[k:]
 	}
 	return nil
 }
@@ -154,33 +201,41 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, d *dossier.Dossier
 // that snapshot by holding back checkpoints of its write-ahead log).
 func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.Dossier, error] {
 	return func(yield func(*dossier.Dossier, error) bool) {
-		// Cancelling when the consumer stops ends the query: closing the
-		// rows alone would make pgx read the rest of the result first.
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
 		query, args := s.listQuery(f)
-		rows, err := s.db.QueryContext(ctx, query, args...)
-		if err != nil {
-			yield(nil, s.fail("listing dossiers", err))
-			return
-		}
-		defer func() {
-			cancel()
-			rows.Close()
-		}()
-		for rows.Next() {
+		s.stream(ctx, "listing dossiers", query, args, func(rows *sql.Rows) bool {
 			d, err := scanDossier(rows)
 			if err != nil {
 				yield(nil, s.fail("listing dossiers", err))
-				return
+				return false
 			}
-			if !yield(d, nil) {
-				return
-			}
+			return yield(d, nil)
+		}, func(err error) { yield(nil, err) })
+	}
+}
+
+// stream runs query and calls row for each row until it returns false,
+// and fail on an error of the query; it ends the query when row stops.
+func (s *Store) stream(ctx context.Context, doing, query string, args []any, row func(*sql.Rows) bool, fail func(error)) {
+	// Cancelling when the consumer stops ends the query: closing the rows
+	// alone would make pgx read the rest of the result first.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		fail(s.fail(doing, err))
+		return
+	}
+	defer func() {
+		cancel()
+		rows.Close()
+	}()
+	for rows.Next() {
+		if !row(rows) {
+			return
 		}
-		if err := rows.Err(); err != nil {
-			yield(nil, s.fail("listing dossiers", err))
-		}
+	}
+	if err := rows.Err(); err != nil {
+		fail(s.fail(doing, err))
 	}
 }
 
@@ -218,22 +273,6 @@ func (s *Store) listQuery(f dossier.Filter) (string, []any) {
 	return query + s.q.orderBy, args
 }
 
-// NextSequence implements dossier.Store with one atomic upsert, so numbers
-// are neither repeated nor skipped across connections and processes.
-func (s *Store) NextSequence(ctx context.Context, agency string, day sla.Date) (int, error) {
-	if !day.Valid() {
-		return 0, fmt.Errorf("sqlstore: NextSequence: invalid day %v", day)
-	}
-	var n int
-	err := s.write(ctx, func() error {
-		return s.seqDB.QueryRowContext(ctx, s.q.nextSequence, agency, day.String()).Scan(&n)
-	})
-	if err != nil {
-		return 0, s.fail("drawing a sequence number", err)
-	}
-	return n, nil
-}
-
 // inTx runs f in a transaction and commits it, or rolls it back if f fails.
 func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -251,7 +290,9 @@ func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 // callers can compare them, and wraps anything else with what was being done.
 func (s *Store) fail(doing string, err error) error {
 	switch {
-	case errors.Is(err, dossier.ErrExists), errors.Is(err, dossier.ErrNotFound), errors.Is(err, dossier.ErrConflict):
+	case errors.Is(err, dossier.ErrExists), errors.Is(err, dossier.ErrNotFound), errors.Is(err, dossier.ErrConflict),
+		errors.Is(err, dossier.ErrInvalid), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, ErrClosed):
 		return err
 	}
 	return fmt.Errorf("sqlstore: %s: %w", doing, err)

@@ -111,22 +111,26 @@ var base = time.Date(2025, time.March, 3, 8, 0, 0, 0, sla.ICT)
 
 const agency = "000.00.01.H26"
 
-// received returns a dossier of agency's day of base, received minutes
-// after base (never received when minutes < 0), with one event.
-func received(ag string, seq, minutes int) *dossier.Dossier {
+// received returns a dossier of agency ag ready for Create, received
+// minutes after base, or, when minutes < 0, filed online at base and not
+// yet received.
+func received(t testing.TB, ag string, minutes int) *dossier.Dossier {
+	t.Helper()
+	at := base.Add(time.Duration(minutes) * time.Minute)
 	d := &dossier.Dossier{
-		ID:        uuid.Must(uuid.NewV7()),
-		Code:      dossier.Code{Agency: ag, Date: sla.DateOf(base), Seq: seq},
-		Procedure: "1.001193",
-		Limit:     sla.WorkingDays(3),
-		Applicant: dossier.Applicant{Name: "Trần Thị Bình"},
-		Channel:   procedure.Direct,
-		Status:    dossier.Received,
+		ID:            uuid.Must(uuid.NewV7()),
+		Code:          dossier.Code{Agency: ag, Date: sla.DateOf(base)},
+		Procedure:     "1.001193",
+		Applicant:     dossier.Applicant{Name: "Trần Thị Bình"},
+		Channel:       procedure.Direct,
+		ReturnChannel: procedure.Direct,
+		SubmittedAt:   base,
 	}
-	if minutes >= 0 {
-		d.ReceivedAt = base.Add(time.Duration(minutes) * time.Minute)
+	e := dossier.Event{At: at, Kind: dossier.KindReceive, Actor: "một cửa", Due: at.Add(72 * time.Hour), LegalDue: at.Add(72 * time.Hour), Limit: sla.WorkingDays(3)}
+	if minutes < 0 {
+		e = dossier.Event{At: base, Kind: dossier.KindSubmit, Actor: "công dân", Limit: sla.WorkingDays(3)}
 	}
-	d.Events = []dossier.Event{{At: base, Kind: dossier.KindReceive, Actor: "một cửa", To: dossier.Received}}
+	require.NoError(t, d.Apply(e))
 	return d
 }
 

@@ -60,6 +60,8 @@ func TestRedact(t *testing.T) {
 
 func TestValuesList(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "($1, $2)", valuesList(1, 2))
-	assert.Equal(t, "($1, $2, $3), ($4, $5, $6)", valuesList(2, 3))
+	pg, lite := &Store{dialect: PostgreSQL}, &Store{dialect: SQLite}
+	assert.Equal(t, "($1, $2)", pg.valuesList(1, 2))
+	assert.Equal(t, "($1, $2, $3), ($4, $5, $6)", pg.valuesList(2, 3))
+	assert.Equal(t, "(?, ?, ?), (?, ?, ?)", lite.valuesList(2, 3))
 }

@@ -219,3 +219,13 @@ func decodeJSON[T any](b []byte, fast func(r *jsonReader, v *T) error) (T, error
 	err := json.Unmarshal(b, &slow)
 	return slow, err
 }
+
+// null consumes null, after white space, if it comes next.
+func (r *jsonReader) null() bool {
+	r.space()
+	if r.i+4 <= len(r.b) && string(r.b[r.i:r.i+4]) == "null" {
+		r.i += 4
+		return true
+	}
+	return false
+}

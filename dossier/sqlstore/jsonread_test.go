@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/sla"
 )
 
@@ -24,12 +25,13 @@ import (
 var jsonSeeds = []string{
 	`{"name":"Nguyễn Văn An","idNumber":"001099000123","phone":"0912345678"}`,
 	`{"name": "Nguyễn \"An\"\\ \n", "email": "an@example.vn", "address": "12 Lý Thường Kiệt"}`,
-	`[{"start":"2025-03-03T09:00:00+07:00","end":"2025-03-03T11:00:00+07:00"},{"start":"2025-03-03T13:00:00.123456+07:00"}]`,
-	`[{"at": "2025-03-03T08:00:00+07:00", "to": "Phòng Tư pháp", "due": "2025-03-03T16:00:00+07:00", "done": "2025-03-03T10:00:00+07:00", "from": "Một cửa", "step": "Thẩm định", "timeliness": 1}]`,
-	`[[1740963600000000,2,"cán bộ A",1,2,""],[null,5,"B",2,3,"thiếu bản sao \"giấy khai sinh\""]]`,
-	`[[-1000000, 1, "x", 0, 0, "y"], [0, 255, "", 10, 10, "\t"]]`,
-	`[[null,5,"B",2,3,"\u0022giấy khai sinh\u0022 \ud83d\ude00"]]`,
-	`[]`, `{}`, `null`, `[[01,1,"",1,1,""]]`, `[[-0,1,"",1,1,""]]`, `{"Name":"case"}`, `{"name":"\a"}`, "{\"name\":\"\xff\"}",
+	`[[1,1740963600123456,2,"cán bộ A",0,2,0,"","","Tiếp nhận",1740970800000000,1741150800000000,1741150800000000,"2024-07-01","03 ngày làm việc",1],` +
+		`[2,1740963600123457,5,"B",2,5,1500,"thiếu bản sao \"giấy khai sinh\"","","",null,null,null,null,"",0]]`,
+	`[[1, -1000000, 1, "x", 0, 1, 0, "y", "z", "", null, null, null, null, "", 0]]`,
+	`[[1,1,4,"",2,4,0,"","\u0022Phòng\u0022 \ud83d\ude00","",null,null,null,null,"",0]]`,
+	`[]`, `{}`, `null`, `[[01,1,1,"",0,1,0,"","","",null,null,null,null,"",0]]`, `[[1,1,1,"",0,1,0,"","","",null,null,null,null,"",0,7]]`,
+	`[[1,null,1,"",0,1,0,"","","",null,null,null,null,"",0]]`, `[[1,1,1,"",0,1,0,"","","",null,null,null,"2024-07-01","",null]]`,
+	`{"Name":"case"}`, `{"name":"\a"}`, "{\"name\":\"\xff\"}",
 }
 
 // The fast readers agree with encoding/json whenever they accept the input;
@@ -40,8 +42,6 @@ func FuzzJSONReaders(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		agree(t, b, readApplicant)
-		agree(t, b, readPauses)
-		agree(t, b, readHandovers)
 		agree(t, b, readEvents)
 	})
 }
@@ -50,12 +50,10 @@ func TestJSONReaders(t *testing.T) {
 	t.Parallel()
 	for _, s := range jsonSeeds {
 		agree(t, []byte(s), readApplicant)
-		agree(t, []byte(s), readPauses)
-		agree(t, []byte(s), readHandovers)
 		agree(t, []byte(s), readEvents)
 	}
 	// The store's own columns take the fast path.
-	for _, s := range jsonSeeds[:5] {
+	for _, s := range jsonSeeds[:4] {
 		b := []byte(s)
 		fast := func(read func(*jsonReader) error) bool {
 			r := &jsonReader{b: b}
@@ -63,13 +61,9 @@ func TestJSONReaders(t *testing.T) {
 		}
 		var (
 			a  dossier.Applicant
-			ps []pauseJSON
-			hs []handoverJSON
 			es []eventRow
 		)
 		assert.True(t, fast(func(r *jsonReader) error { return readApplicant(r, &a) }) ||
-			fast(func(r *jsonReader) error { return readPauses(r, &ps) }) ||
-			fast(func(r *jsonReader) error { return readHandovers(r, &hs) }) ||
 			fast(func(r *jsonReader) error { return readEvents(r, &es) }), s)
 	}
 }
@@ -115,23 +109,25 @@ func TestJSONReadersTakeTheDatabasesJSON(t *testing.T) {
 			require.NoError(t, s.Migrate(ctx))
 			at := time.Date(2025, 3, 3, 8, 0, 0, 0, sla.ICT)
 			d := &dossier.Dossier{
-				ID: uuid.Must(uuid.NewV7()), Code: dossier.Code{Agency: "000.00.01.H26", Date: sla.DateOf(at), Seq: 1},
+				ID: uuid.Must(uuid.NewV7()), Code: dossier.Code{Agency: "000.00.01.H26", Date: sla.DateOf(at)},
 				Applicant: dossier.Applicant{Name: `Nguyễn "An"`, IDNumber: "001099000123", Phone: "0912", Email: "a@b.vn", Address: "Hà Nội", Organisation: "UBND"},
-				Pauses:    []sla.Interval{{Start: at, End: at.Add(time.Hour)}, {Start: at.Add(2 * time.Hour)}},
-				Handovers: []dossier.Handover{{Step: "Thẩm định", From: "A", To: "B", At: at, Due: at.Add(time.Hour), Done: at.Add(time.Minute), Timeliness: sla.Early}},
-				Events:    []dossier.Event{{At: at, Kind: dossier.KindReceive, Actor: "một cửa", To: dossier.Received, Note: "dòng 1\ndòng \"2\"\t\\"}, {Kind: dossier.KindTransfer}},
-				Status:    dossier.Received,
+			}
+			due := at.Add(72 * time.Hour)
+			for _, e := range []dossier.Event{
+				{At: at, Kind: dossier.KindReceive, Actor: "một cửa", Reason: "dòng 1\ndòng \"2\"\t\\", Step: "Tiếp nhận", StepDue: at.Add(time.Hour),
+					Due: due, LegalDue: due, ProcedureVersion: sla.Date{Year: 2024, Month: 7, Day: 1}, Limit: sla.WorkingDays(3), Regime: procedure.RestartClock},
+				{At: at.Add(time.Minute), Kind: dossier.KindTransfer, Actor: "một cửa", Receiver: "Phòng Tư pháp", ClockSkew: time.Second},
+			} {
+				require.NoError(t, d.Apply(e))
 			}
 			require.NoError(t, s.Create(ctx, d))
-			var applicant, pauses, handovers, events []byte
-			require.NoError(t, s.db.QueryRow(`SELECT applicant, pauses, handovers, events FROM (`+s.q.selectDossier+`) x`).Scan(&applicant, &pauses, &handovers, &events))
+			var applicant, events []byte
+			require.NoError(t, s.db.QueryRow(`SELECT applicant, events FROM (`+s.q.selectDossier+`) x`).Scan(&applicant, &events))
 			fast := func(b []byte, read func(*jsonReader) error) {
 				r := &jsonReader{b: b}
 				assert.True(t, read(r) == nil && r.end() == nil, "%s", b)
 			}
 			fast(applicant, func(r *jsonReader) error { var a dossier.Applicant; return readApplicant(r, &a) })
-			fast(pauses, func(r *jsonReader) error { var v []pauseJSON; return readPauses(r, &v) })
-			fast(handovers, func(r *jsonReader) error { var v []handoverJSON; return readHandovers(r, &v) })
 			fast(events, func(r *jsonReader) error { var v []eventRow; return readEvents(r, &v) })
 		})
 	}

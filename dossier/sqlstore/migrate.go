@@ -16,13 +16,20 @@ import (
 //go:embed migrations
 var migrationFiles embed.FS
 
-// A migration is one file migrations/<dialect>/NNNN_name.sql. Each dialect
-// has the same versions; a version, once released, never changes: a change
-// of schema is a new file.
+// A migration is one file migrations/<dialect>/NNNN_name.sql, and the Go
+// code that some migrations run after their SQL, in the same transaction,
+// to convert what SQL alone cannot. Each dialect has the same versions; a
+// version, once released, never changes: a change of schema is a new file.
 type migration struct {
 	version int
 	name    string
 	sql     string
+	code    func(s *Store, ctx context.Context, db execQuerier) error
+}
+
+// migrationCode is the Go code of the migrations that have some.
+var migrationCode = map[int]func(s *Store, ctx context.Context, db execQuerier) error{
+	3: func(s *Store, ctx context.Context, db execQuerier) error { return s.convertLegacy(ctx, db, legacyPage) },
 }
 
 // migrationLock is the PostgreSQL advisory lock that Migrate holds, so that
@@ -48,7 +55,7 @@ func migrations(d Dialect) ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{version: v, name: name, sql: string(b)})
+		out = append(out, migration{version: v, name: name, sql: string(b), code: migrationCode[v]})
 	}
 	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
 	for i, m := range out {
@@ -67,27 +74,34 @@ func migrations(d Dialect) ([]migration, error) {
 // before it left. All of it happens in one transaction, so a failure leaves
 // the schema as it was.
 //
-// A database migrated by a newer release is left as it is: migrations only
-// add, so an older instance still running during a rolling upgrade keeps
-// working.
+// A database migrated by a newer release is left as it is. Migration 0003
+// changes how events are kept (typed columns instead of a note) and
+// converts the dossiers written before it (see legacy.go): instances of
+// earlier releases cannot write to the converted database, their inserts
+// failing on the columns that went, so stop them before migrating.
 func (s *Store) Migrate(ctx context.Context) error {
 	ms, err := migrations(s.dialect)
 	if err != nil {
 		return err
 	}
+	return s.migrate(ctx, ms)
+}
+
+// migrate applies those of ms that the database has not had.
+func (s *Store) migrate(ctx context.Context, ms []migration) (err error) {
 	if s.dialect == PostgreSQL {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
 				return err
 			}
-			return apply(ctx, tx, ms, `CREATE TABLE IF NOT EXISTS sqlstore_migrations (
+			return s.apply(ctx, tx, ms, `CREATE TABLE IF NOT EXISTS sqlstore_migrations (
 				version    integer PRIMARY KEY,
 				name       text NOT NULL,
 				applied_at timestamptz NOT NULL DEFAULT now())`)
 		})
 	} else {
 		err = s.sqliteImmediate(ctx, func(conn *sql.Conn) error {
-			return apply(ctx, conn, ms, `CREATE TABLE IF NOT EXISTS sqlstore_migrations (
+			return s.apply(ctx, conn, ms, `CREATE TABLE IF NOT EXISTS sqlstore_migrations (
 				version    INTEGER PRIMARY KEY,
 				name       TEXT NOT NULL,
 				applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`)
@@ -139,7 +153,7 @@ type execQuerier interface {
 
 // apply makes the migrations table with create, then applies the
 // migrations it does not list.
-func apply(ctx context.Context, db execQuerier, ms []migration, create string) error {
+func (s *Store) apply(ctx context.Context, db execQuerier, ms []migration, create string) error {
 	if _, err := db.ExecContext(ctx, create); err != nil {
 		return err
 	}
@@ -168,6 +182,11 @@ func apply(ctx context.Context, db execQuerier, ms []migration, create string) e
 		}
 		if _, err := db.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+		}
+		if m.code != nil {
+			if err := m.code(s, ctx, db); err != nil {
+				return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+			}
 		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO sqlstore_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
 			return err

@@ -103,7 +103,7 @@ func TestNew(t *testing.T) {
 	s, err := sqlstore.New(db, sqlstore.SQLite)
 	require.NoError(t, err)
 	require.NoError(t, s.Migrate(context.Background()))
-	require.NoError(t, s.Create(context.Background(), received(agency, 1, 0)))
+	require.NoError(t, s.Create(context.Background(), received(t, agency, 0)))
 	require.NoError(t, s.Close())
 	require.NoError(t, db.Ping(), "the caller's pool stays open")
 

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/sqlstore"
-	"github.com/motcua/motcua/sla"
 )
 
 // twoInstances returns two Stores on one PostgreSQL schema, each with its
@@ -22,25 +22,24 @@ func twoInstances(t *testing.T) [2]*sqlstore.Store {
 	return [2]*sqlstore.Store{open(t, dsn), open(t, dsn)}
 }
 
-// Two instances drawing codes for one agency and day at once never issue a
-// number twice nor skip one.
+// Two instances creating dossiers for one agency and day at once never
+// issue a number twice nor skip one.
 func TestPostgresSequenceAcrossInstances(t *testing.T) {
 	t.Parallel()
 	stores := twoInstances(t)
-	const n, workers = 2000, 16
-	day := sla.Date{Year: 2025, Month: 1, Day: 27}
+	const n, workers = 400, 16
 	got := make(chan int, n)
 	var wg sync.WaitGroup
 	for w := range workers {
 		s := stores[w%2]
 		wg.Go(func() {
 			for range n / workers {
-				v, err := s.NextSequence(context.Background(), agency, day)
-				if err != nil {
+				d := received(t, agency, 0)
+				if err := s.Create(context.Background(), d); err != nil {
 					t.Error(err)
 					return
 				}
-				got <- v
+				got <- d.Code.Seq
 			}
 		})
 	}
@@ -58,29 +57,26 @@ func TestPostgresSequenceAcrossInstances(t *testing.T) {
 }
 
 // Officers on two instances act on one dossier at once, all from the same
-// version: exactly one write wins, and only its event is stored.
-func TestPostgresUpdateAcrossInstances(t *testing.T) {
+// version: exactly one append wins, and only its event is stored.
+func TestPostgresAppendAcrossInstances(t *testing.T) {
 	t.Parallel()
 	stores := twoInstances(t)
 	ctx := context.Background()
-	d := received(agency, 1, 10)
+	d := received(t, agency, 10)
 	require.NoError(t, stores[0].Create(ctx, d))
-
-	const n = 20
-	read := make([]*dossier.Dossier, n)
-	for i := range read {
-		c, err := stores[i%2].Get(ctx, d.Code)
+	for _, s := range stores {
+		_, err := s.Get(ctx, d.Code) // both cache version 1
 		require.NoError(t, err)
-		c.Events = append(c.Events, dossier.Event{At: base.Add(1), Kind: dossier.KindTransfer, Actor: fmt.Sprintf("officer %d", i)})
-		read[i] = c
 	}
+	const n = 20
 	start := make(chan struct{})
 	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for i := range read {
+	for i := range n {
 		wg.Go(func() {
 			<-start
-			errs[i] = stores[i%2].Update(ctx, read[i])
+			_, errs[i] = stores[i%2].Append(ctx, d.Code, 1, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindTransfer,
+				Actor: "một cửa", Receiver: fmt.Sprintf("officer %d", i)})
 		})
 	}
 	close(start)
@@ -100,5 +96,6 @@ func TestPostgresUpdateAcrossInstances(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, got.Version)
 	require.Len(t, got.Events, 2)
-	assert.Equal(t, fmt.Sprintf("officer %d", winner), got.Events[1].Actor)
+	assert.Equal(t, fmt.Sprintf("officer %d", winner), got.Events[1].Receiver)
+	assert.Equal(t, 2, count(t, stores[0].DB(), `SELECT count(*) FROM dossier_events`))
 }

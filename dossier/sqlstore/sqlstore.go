@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -50,24 +51,24 @@ type Store struct {
 	db      *sql.DB
 	get     atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
 	dialect Dialect
-	owned   bool // Close closes db and seqDB: Open made them
+	owned   bool // Close closes db: Open made it
 	q       queries
-
-	// seqDB draws sequence numbers. For a SQLite file that Open opened, it
-	// is a one-connection pool whose commits do not wait for the disk
-	// (synchronous NORMAL): the Create that uses the number does, and its
-	// sync carries the draw with it, as the write-ahead log reaches the
-	// disk in order. A power cut can then forget only numbers that no
-	// acknowledged dossier holds, and a Receive waits for the disk once
-	// instead of twice. Otherwise seqDB is db.
-	seqDB *sql.DB
+	cache   cache
 
 	// writers lets one SQLite write at a time into the database from this
-	// process. SQLite has a single writer anyway; queuing here, where a
-	// waiter can give up with its context, beats spinning in SQLite's busy
-	// handler. Other processes still wait on busy_timeout. Nil for
-	// PostgreSQL, whose row locks do better.
+	// process: the group commits of writeLoop, the ratings, Migrate.
+	// SQLite has a single writer anyway; queuing here, where a waiter can
+	// give up with its context, beats spinning in SQLite's busy handler.
+	// Other processes still wait on busy_timeout. Nil for PostgreSQL,
+	// whose row locks do better.
 	writers chan struct{}
+
+	// reqs queues the creates and appends for the SQLite writer, which
+	// closes stopped when it returns; nil for PostgreSQL.
+	reqs     chan *request
+	stopped  chan struct{}
+	stop     func()
+	stopOnce sync.Once
 }
 
 // The pool sizes Open sets. PostgreSQL's default max_connections is 100, so
@@ -115,8 +116,8 @@ var sqliteParams = []struct{ name, param string }{
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	scheme, rest, _ := strings.Cut(dsn, ":")
 	var (
-		db, seqDB *sql.DB
-		dialect   Dialect
+		db      *sql.DB
+		dialect Dialect
 	)
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
@@ -138,36 +139,19 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		dialect = SQLite
 		db.SetMaxOpenConns(sqliteConns)
 		db.SetMaxIdleConns(sqliteConns)
-		if strings.Contains(name, "synchronous(FULL)") {
-			if seqDB, err = sql.Open("sqlite", strings.Replace(name, "synchronous(FULL)", "synchronous(NORMAL)", 1)); err != nil {
-				db.Close()
-				return nil, fmt.Errorf("sqlstore: opening SQLite: %w", err)
-			}
-			seqDB.SetMaxOpenConns(1)
-			seqDB.SetMaxIdleConns(1)
-		}
 	default:
 		return nil, schemeError(scheme)
 	}
-	closeAll := func() {
-		db.Close()
-		if seqDB != nil {
-			seqDB.Close()
-		}
-	}
 	if err := db.PingContext(ctx); err != nil {
-		closeAll()
+		db.Close()
 		return nil, redact(fmt.Errorf("sqlstore: connecting to %s: %w", dialect, err), dsn)
 	}
 	s, err := New(db, dialect)
 	if err != nil {
-		closeAll()
+		db.Close()
 		return nil, err
 	}
 	s.owned = true
-	if seqDB != nil {
-		s.seqDB = seqDB
-	}
 	return s, nil
 }
 
@@ -221,13 +205,21 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New needs a *sql.DB")
 	}
-	s := &Store{db: db, dialect: d, seqDB: db}
+	s := &Store{db: db, dialect: d, stop: func() {}}
 	switch d {
 	case PostgreSQL:
 		s.q = postgresQueries
 	case SQLite:
 		s.q = sqliteQueries
 		s.writers = make(chan struct{}, 1)
+		s.reqs = make(chan *request, maxBatch)
+		s.stopped = make(chan struct{})
+		quit := make(chan struct{})
+		s.stop = func() {
+			close(quit)
+			<-s.stopped
+		}
+		go s.writeLoop(quit)
 	default:
 		return nil, fmt.Errorf("sqlstore: unknown dialect %d: want PostgreSQL or SQLite", uint8(d))
 	}
@@ -241,9 +233,12 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // tables or run reports in SQL.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close closes the connection pool if Open made it; a Store from New leaves
-// the caller's *sql.DB open.
+// Close stops the store's SQLite writer, once the writes it has begun are
+// committed, and closes the connection pool if Open made it; a Store from
+// New leaves the caller's *sql.DB open. Writes still waiting for their
+// turn return ErrClosed.
 func (s *Store) Close() error {
+	s.stopOnce.Do(s.stop)
 	var err error
 	if st := s.get.Swap(nil); st != nil {
 		err = st.Close()
@@ -251,11 +246,7 @@ func (s *Store) Close() error {
 	if !s.owned {
 		return err
 	}
-	err = errors.Join(err, s.db.Close())
-	if s.seqDB != s.db {
-		err = errors.Join(err, s.seqDB.Close())
-	}
-	return err
+	return errors.Join(err, s.db.Close())
 }
 
 // write runs f while holding the store's write turn (SQLite only), giving up
@@ -334,5 +325,4 @@ func passwords(dsn string) []string {
 	return out
 }
 
-// compile-time check
-var _ dossier.Store = (*Store)(nil)
+var _ dossier.FactStore = (*Store)(nil)

@@ -42,8 +42,14 @@ func TestListOrderAsLess(t *testing.T) {
 		}{
 			{agency, 10000, 5}, {agency, 9999, 5}, {agency, 2, 5}, {"000.a0.01.H26", 1, 5}, {"000.B0.01.H26", 1, 5}, {"000.00.01.H26", 1, -1}, {"000.00.02.H26", 1, -1},
 		} {
-			d := received(x.agency, x.seq, x.min)
+			d := received(t, x.agency, x.min)
+			// Create draws seq next.
+			_, err := s.DB().Exec(`DELETE FROM dossier_sequences WHERE agency = $1`, x.agency)
+			require.NoError(t, err)
+			_, err = s.DB().Exec(`INSERT INTO dossier_sequences (agency, day, last_seq) VALUES ($1, $2, $3)`, x.agency, d.Code.Date.String(), x.seq-1)
+			require.NoError(t, err)
 			require.NoError(t, s.Create(ctx, d))
+			require.Equal(t, x.seq, d.Code.Seq)
 			want = append(want, d)
 		}
 		slices.SortFunc(want, func(a, b *dossier.Dossier) int {
@@ -65,21 +71,29 @@ func TestListOrderAsLess(t *testing.T) {
 	})
 }
 
-// Times come back as the same instants in Vietnam's time.
+// Times come back as the same instants in Vietnam's time, to the
+// microsecond.
 func TestTimesInICT(t *testing.T) {
 	t.Parallel()
 	dialects(t, func(t *testing.T, newStore func(testing.TB) *sqlstore.Store) {
 		s := newStore(t)
-		d := received(agency, 1, 10)
-		d.ReceivedAt = d.ReceivedAt.UTC().Add(123456 * time.Nanosecond) // kept to the microsecond
-		d.Events[0].At = d.ReceivedAt
+		d := received(t, agency, -1)
+		at := base.UTC().Add(10*time.Minute + 123456789*time.Nanosecond)
+		d.SubmittedAt = at
 		require.NoError(t, s.Create(context.Background(), d))
+		assert.Equal(t, sla.ICT, d.SubmittedAt.Location(), "Create gives back what it stored")
 		got, err := s.Get(context.Background(), d.Code)
 		require.NoError(t, err)
-		assert.Equal(t, sla.ICT, got.ReceivedAt.Location())
+		assert.Equal(t, sla.ICT, got.SubmittedAt.Location())
 		assert.Equal(t, sla.ICT, got.Events[0].At.Location())
-		assert.True(t, got.ReceivedAt.Equal(d.ReceivedAt.Truncate(time.Microsecond)), "%v", got.ReceivedAt)
-		assert.True(t, got.Events[0].At.Equal(d.ReceivedAt.Truncate(time.Microsecond)), "%v", got.Events[0].At)
+		assert.True(t, got.SubmittedAt.Equal(at.Truncate(time.Microsecond)), "%v", got.SubmittedAt)
+		_, err = s.Append(context.Background(), d.Code, d.Version, dossier.Event{At: at, Kind: dossier.KindReceive, Actor: "A",
+			Due: at.Add(time.Hour), LegalDue: at.Add(time.Hour), Limit: sla.WorkingHours(1)})
+		require.NoError(t, err)
+		got, err = s.Get(context.Background(), d.Code)
+		require.NoError(t, err)
+		assert.True(t, got.ReceivedAt().Equal(at.Truncate(time.Microsecond)), "%v", got.ReceivedAt())
+		assert.Equal(t, sla.ICT, got.ReceivedAt().Location())
 	})
 }
 
@@ -89,9 +103,9 @@ func TestEventsAppendOnly(t *testing.T) {
 	t.Parallel()
 	dialects(t, func(t *testing.T, newStore func(testing.TB) *sqlstore.Store) {
 		s := newStore(t)
-		d := received(agency, 1, 10)
+		d := received(t, agency, 10)
 		require.NoError(t, s.Create(context.Background(), d))
-		_, err := s.DB().Exec(`UPDATE dossier_events SET note = 'rewritten'`)
+		_, err := s.DB().Exec(`UPDATE dossier_events SET reason = 'rewritten'`)
 		assert.ErrorContains(t, err, "append-only")
 		_, err = s.DB().Exec(`DELETE FROM dossier_events`)
 		assert.ErrorContains(t, err, "append-only")
@@ -101,66 +115,96 @@ func TestEventsAppendOnly(t *testing.T) {
 	})
 }
 
-// An update with changed old events keeps the stored ones and adds the new.
-func TestUpdateKeepsStoredEvents(t *testing.T) {
+// Two stores on one database, as two instances or processes have: an
+// append by one makes the other's cached copy stale, and the other's
+// append at the old version is ErrConflict, not a fork of the history;
+// once it reads the dossier again it appends.
+func TestAppendAfterAnotherInstance(t *testing.T) {
 	t.Parallel()
-	dialects(t, func(t *testing.T, newStore func(testing.TB) *sqlstore.Store) {
-		s := newStore(t)
-		ctx := context.Background()
-		d := received(agency, 1, 10)
-		require.NoError(t, s.Create(ctx, d))
-		d.Events[0].Note = "rewritten"
-		d.Events = append(d.Events, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindTransfer, Actor: "A", From: dossier.Received, To: dossier.InProgress})
-		require.NoError(t, s.Update(ctx, d))
-		got, err := s.Get(ctx, d.Code)
-		require.NoError(t, err)
-		require.Len(t, got.Events, 2)
-		assert.Empty(t, got.Events[0].Note)
-		assert.Equal(t, dossier.KindTransfer, got.Events[1].Kind)
-
-		got.Events = got.Events[:1]
-		assert.ErrorIs(t, s.Update(ctx, got), dossier.ErrConflict, "fewer events than stored")
-		assert.Equal(t, 2, count(t, s.DB(), `SELECT count(*) FROM dossier_events`))
-	})
+	dsns := map[string]func(t *testing.T) string{
+		"SQLite":     func(t *testing.T) string { return sqliteDSN(t) },
+		"PostgreSQL": func(t *testing.T) string { return postgresSchema(t) },
+	}
+	for name, dsn := range dsns {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dsn := dsn(t)
+			a, b := open(t, dsn), open(t, dsn)
+			ctx := context.Background()
+			d := received(t, agency, 10)
+			require.NoError(t, a.Create(ctx, d))
+			_, err := a.Get(ctx, d.Code) // a caches it
+			require.NoError(t, err)
+			transfer := func(to string) dossier.Event {
+				return dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindTransfer, Actor: "một cửa", Receiver: to}
+			}
+			_, err = b.Append(ctx, d.Code, 1, transfer("Phòng Tư pháp"))
+			require.NoError(t, err)
+			_, err = a.Append(ctx, d.Code, 1, transfer("Phòng Kinh tế"))
+			require.ErrorIs(t, err, dossier.ErrConflict, "a's cached version 1 is stale")
+			got, err := a.Get(ctx, d.Code)
+			require.NoError(t, err)
+			require.Equal(t, 2, got.Version)
+			_, err = a.Append(ctx, d.Code, 2, transfer("Phòng Kinh tế"))
+			require.NoError(t, err)
+			got, err = b.Get(ctx, d.Code)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"", "Phòng Tư pháp", "Phòng Kinh tế"}, []string{got.Events[0].Receiver, got.Events[1].Receiver, got.Events[2].Receiver})
+			assert.Equal(t, 3, count(t, a.DB(), `SELECT count(*) FROM dossier_events`))
+		})
+	}
 }
 
-// Many events in one write go in batches under the parameter limits.
+// A history of dossier.MaxEvents events goes in one create, in batches
+// under the parameter limits, and comes back whole.
 func TestManyEvents(t *testing.T) {
 	t.Parallel()
 	dialects(t, func(t *testing.T, newStore func(testing.TB) *sqlstore.Store) {
 		s := newStore(t)
-		d := received(agency, 1, 10)
-		for i := range 2500 {
-			d.Events = append(d.Events, dossier.Event{At: base.Add(time.Duration(i) * time.Second), Kind: dossier.KindTransfer, Actor: fmt.Sprint(i)})
+		d := received(t, agency, 10)
+		for i := 1; i < dossier.MaxEvents; i++ {
+			require.NoError(t, d.Apply(dossier.Event{At: base.Add(time.Duration(10+i) * time.Minute), Kind: dossier.KindTransfer, Actor: "A", Receiver: fmt.Sprint(i)}))
 		}
 		require.NoError(t, s.Create(context.Background(), d))
 		got, err := s.Get(context.Background(), d.Code)
 		require.NoError(t, err)
-		require.Len(t, got.Events, 2501)
-		assert.Equal(t, "2499", got.Events[2500].Actor)
+		require.Len(t, got.Events, dossier.MaxEvents)
+		assert.Equal(t, fmt.Sprint(dossier.MaxEvents-1), got.Events[dossier.MaxEvents-1].Receiver)
 	})
 }
 
-// A dossier with an invalid code or supplement regime is refused before it
-// reaches the database.
+// What the store could not read back is refused with ErrInvalid before it
+// reaches the database, and draws no number.
 func TestCreateInvalid(t *testing.T) {
 	t.Parallel()
 	s := newSQLite(t)
+	submit := func(change func(e *dossier.Event)) func(d *dossier.Dossier) {
+		return func(d *dossier.Dossier) {
+			e := dossier.Event{At: base, Kind: dossier.KindSubmit, Actor: "công dân"}
+			change(&e)
+			x, err := dossier.Restore(*d, []dossier.Event{e})
+			require.NoError(t, err)
+			*d = *x
+		}
+	}
 	tests := []struct {
 		name   string
 		change func(d *dossier.Dossier)
 	}{
-		{"no code", func(d *dossier.Dossier) { d.Code = dossier.Code{} }},
-		{"bad agency", func(d *dossier.Dossier) { d.Code.Agency = "not an e-ID" }},
-		{"bad regime", func(d *dossier.Dossier) { d.Regime = 9 }},
+		{"submitted in 1899", func(d *dossier.Dossier) { d.SubmittedAt = time.Date(1899, 12, 31, 0, 0, 0, 0, sla.ICT) }},
+		{"submitted in 2200", func(d *dossier.Dossier) { d.SubmittedAt = time.Date(2200, 1, 1, 0, 0, 0, 0, sla.ICT) }},
+		{"a time limit that cannot be written", submit(func(e *dossier.Event) { e.Limit = sla.WorkingDays(0) })},
+		{"a procedure version in 2300", submit(func(e *dossier.Event) { e.ProcedureVersion = sla.Date{Year: 2300, Month: 1, Day: 1} })},
+		{"a code day in 1999", func(d *dossier.Dossier) { d.Code.Date = sla.Date{Year: 1999, Month: 12, Day: 31} }},
 	}
 	for _, tt := range tests {
-		d := received(agency, 1, 10)
+		d := received(t, agency, 10)
 		tt.change(d)
-		assert.Error(t, s.Create(context.Background(), d), tt.name)
-		assert.Equal(t, 0, d.Version, tt.name)
+		assert.ErrorIs(t, s.Create(context.Background(), d), dossier.ErrInvalid, tt.name)
+		assert.Zero(t, d.Code.Seq, tt.name)
 	}
 	assert.Equal(t, 0, count(t, s.DB(), `SELECT count(*) FROM dossiers`))
+	assert.Equal(t, 0, count(t, s.DB(), `SELECT count(*) FROM dossier_sequences`))
 }
 
 // Migrate is idempotent, and instances starting at once on one database
@@ -196,7 +240,7 @@ func TestMigrateConcurrent(t *testing.T) {
 			db := stores[0].DB()
 			assert.Equal(t, count(t, db, `SELECT count(DISTINCT version) FROM sqlstore_migrations`),
 				count(t, db, `SELECT count(*) FROM sqlstore_migrations`), "each migration once")
-			d := received(agency, 1, 10)
+			d := received(t, agency, 10)
 			require.NoError(t, stores[n-1].Create(context.Background(), d))
 			_, err := stores[0].Get(context.Background(), d.Code)
 			require.NoError(t, err)
@@ -204,7 +248,8 @@ func TestMigrateConcurrent(t *testing.T) {
 	}
 }
 
-// A context that ends while a writer waits for SQLite's write turn gives up.
+// A context that ends while a write waits for SQLite's write lock, held
+// by another process, gives up with nothing written.
 func TestSQLiteWriteWaitsWithContext(t *testing.T) {
 	t.Parallel()
 	s := newSQLite(t)
@@ -217,12 +262,11 @@ func TestSQLiteWriteWaitsWithContext(t *testing.T) {
 	_, err = conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`)
 	require.NoError(t, err)
 	start := time.Now()
-	_, err = s.NextSequence(ctx, agency, sla.DateOf(base))
-	assert.Error(t, err)
+	assert.ErrorIs(t, s.Create(ctx, received(t, agency, 0)), context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 5*time.Second, "it did not wait out the busy timeout")
 	_, err = conn.ExecContext(context.Background(), `ROLLBACK`)
 	require.NoError(t, err)
-	n, err := s.NextSequence(context.Background(), agency, sla.DateOf(base))
-	require.NoError(t, err)
-	assert.Equal(t, 1, n)
+	d := received(t, agency, 0)
+	require.NoError(t, s.Create(context.Background(), d))
+	assert.Equal(t, 1, d.Code.Seq, "the abandoned create drew no number")
 }

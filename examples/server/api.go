@@ -118,17 +118,16 @@ func (s *server) intake(req intakeRequest) (dossier.Intake, error) {
 	for _, f := range []struct {
 		name, value string
 		max         int
-		check       func(field, s string, maxRunes int) error
 	}{
-		{"applicant.name", a.Name, maxName, checkName},
-		{"applicant.idNumber", a.IDNumber, maxShort, checkText},
-		{"applicant.phone", a.Phone, maxShort, checkText},
-		{"applicant.email", a.Email, maxShort, checkText},
-		{"applicant.address", a.Address, maxText, checkText},
-		{"applicant.organisation", a.Organisation, maxText, checkName},
-		{"actor", req.Actor, maxText, checkName},
+		{"applicant.name", a.Name, maxName},
+		{"applicant.idNumber", a.IDNumber, maxShort},
+		{"applicant.phone", a.Phone, maxShort},
+		{"applicant.email", a.Email, maxShort},
+		{"applicant.address", a.Address, maxText},
+		{"applicant.organisation", a.Organisation, maxText},
+		{"actor", req.Actor, maxText},
 	} {
-		if err := f.check(f.name, f.value, f.max); err != nil {
+		if err := checkText(f.name, f.value, f.max); err != nil {
 			return in, err
 		}
 	}
@@ -295,11 +294,8 @@ func (a action) check(name string, req actionRequest) (time.Time, error) {
 			return time.Time{}, invalidValue(fmt.Sprintf("Thao tác %s không nhận trường «%s».", name, f.field))
 		}
 	}
-	for _, f := range []struct {
-		field, value string
-		check        func(field, s string, maxRunes int) error
-	}{{"actor", req.Actor, checkName}, {"reason", req.Reason, checkText}, {"to", req.To, checkName}} {
-		if err := f.check(f.field, f.value, maxText); err != nil {
+	for _, f := range []struct{ field, value string }{{"actor", req.Actor}, {"reason", req.Reason}, {"to", req.To}} {
+		if err := checkText(f.field, f.value, maxText); err != nil {
 			return time.Time{}, err
 		}
 	}

@@ -60,6 +60,11 @@ func parseCursor(s string) (cursor, bool) {
 
 // before reports whether the cursor's dossier comes before d in List order,
 // so that d belongs on the next page.
+// The order is dossier.Less's: by receipt time, not yet received first,
+// then by code.
 func (c cursor) before(d *dossier.Dossier) bool {
-	return dossier.Less(&dossier.Dossier{ReceivedAt: c.received, Code: c.code}, d)
+	if r := d.ReceivedAt(); !c.received.Equal(r) {
+		return c.received.Before(r)
+	}
+	return c.code.Compare(d.Code) < 0
 }

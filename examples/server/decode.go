@@ -104,8 +104,12 @@ func jsonTypeName(kind string) string {
 	return "một số"
 }
 
-// checkText reports a text field that is too long or holds control
-// characters, which no name, address or reason needs.
+// checkText reports a text field that is too long, or holds control
+// characters or format characters (Unicode category Cf, such as U+200B
+// zero width space or U+202E right-to-left override), which no name,
+// address or reason needs: invisible, one would join or reorder words as
+// they are shown and masked. The library refuses them too (dossier
+// refuses them at intake); this check names the field.
 func checkText(field, s string, maxRunes int) error {
 	if utf8.RuneCountInString(s) > maxRunes {
 		return invalidValue(fmt.Sprintf("Trường «%s» dài quá %d ký tự.", field, maxRunes))
@@ -114,20 +118,9 @@ func checkText(field, s string, maxRunes int) error {
 		if unicode.IsControl(r) && r != '\n' && r != '\t' || r == utf8.RuneError {
 			return invalidValue(fmt.Sprintf("Trường «%s» chứa ký tự không hợp lệ.", field))
 		}
-	}
-	return nil
-}
-
-// checkName is checkText for a name, which may hold no format character
-// either (Unicode category Cf, such as U+200B zero width space or U+202E
-// right-to-left override): invisible, one would join or reorder the words of
-// the name as it is shown and masked.
-func checkName(field, s string, maxRunes int) error {
-	if err := checkText(field, s, maxRunes); err != nil {
-		return err
-	}
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) {
-		return invalidValue(fmt.Sprintf("Trường «%s» chứa ký tự định dạng vô hình (như U+200B), không được dùng trong tên.", field))
+		if unicode.Is(unicode.Cf, r) {
+			return invalidValue(fmt.Sprintf("Trường «%s» chứa ký tự định dạng vô hình (%U), không được dùng.", field, r))
+		}
 	}
 	return nil
 }

@@ -139,10 +139,10 @@ func TestLoad(t *testing.T) {
 		stored++
 		events += len(dos.Events)
 		if walked[code] {
-			assert.Equal(t, dossier.Returned, dos.Status, code)
+			assert.Equal(t, dossier.Returned, dos.Status(), code)
 			assert.Len(t, dos.Events, 4, code)
 		} else {
-			assert.Equal(t, dossier.Received, dos.Status, code)
+			assert.Equal(t, dossier.Received, dos.Status(), code)
 			assert.Len(t, dos.Events, 1, code)
 		}
 	}

@@ -399,11 +399,13 @@ func TestErrorStatuses(t *testing.T) {
 	assert.Len(t, r.json(t)["events"], 1)
 }
 
-// conflictingBackend fails every update with ErrConflict, as when another
+// conflictingBackend fails every append with ErrConflict, as when another
 // officer wrote the dossier in between.
 type conflictingBackend struct{ backend }
 
-func (conflictingBackend) Update(context.Context, *dossier.Dossier) error { return dossier.ErrConflict }
+func (conflictingBackend) Append(context.Context, dossier.Code, int, ...dossier.Event) (*dossier.Dossier, error) {
+	return nil, dossier.ErrConflict
+}
 
 func TestConflict(t *testing.T) {
 	t.Parallel()
@@ -734,5 +736,6 @@ func TestNamesWithoutFormatCharacters(t *testing.T) {
 			assert.Contains(t, p["detail"], "«"+tt.field+"»")
 		})
 	}
-	d.receive(intake("applicant.address", "12 Hàng\u00adBạc, Hoàn Kiếm"))
+	p := requireProblem(t, d.officer("POST", "/api/v1/dossiers", intake("applicant.address", "12 Hàng\u00adBạc, Hoàn Kiếm")), http.StatusBadRequest)
+	assert.Contains(t, p["detail"], "«applicant.address»", "no field takes invisible characters")
 }
