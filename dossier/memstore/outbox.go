@@ -33,6 +33,7 @@ type outbox struct {
 type queue struct {
 	code     dossier.Code
 	entries  []queued
+	buf      [4]queued // entries' first array: most dossiers wait with few events
 	attempts int
 	lastErr  string
 	retryAt  time.Time
@@ -59,6 +60,7 @@ func (o *outbox) add(c dossier.Code, from, to int) {
 	q := o.queues[c]
 	if q == nil {
 		q = &queue{code: c}
+		q.entries = q.buf[:0]
 		o.queues[c] = q
 	}
 	for n := from; n <= to; n++ {

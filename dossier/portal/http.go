@@ -89,6 +89,10 @@ func (s *HTTPSender) Send(ctx context.Context, batch []Change) error {
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	resp, err := s.client.Do(req)
 	if err != nil {
+		// The URL's query may hold a key of its own: name it as String does.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			ue.URL = s.shown
+		}
 		return fmt.Errorf("portal: posting %d changes: %w", len(batch), err)
 	}
 	defer resp.Body.Close()
