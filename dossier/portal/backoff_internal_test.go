@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/motcua/motcua/dossier/memstore"
+	"github.com/motcua/motcua/procedure"
 )
 
 // Backoff doubles from MinBackoff up to MaxBackoff, with equal jitter: the
@@ -65,4 +68,27 @@ func TestText(t *testing.T) {
 	assert.Greater(t, len(got), maxCause-len("ệ"))
 	assert.Equal(t, strings.Repeat("ệ", len(got)/len("ệ")), got, "cut between characters")
 	assert.Equal(t, "short", text(errors.New("short")))
+}
+
+// MaxBackoff's default follows MinBackoff, so that a Syncer with small
+// backoffs never waits long, up to 15 minutes.
+func TestDefaultMaxBackoff(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		min, max, want time.Duration
+	}{
+		{0, 0, 15 * time.Minute},
+		{time.Millisecond, 0, 1024 * time.Millisecond},
+		{100 * time.Millisecond, 0, 102400 * time.Millisecond},
+		{time.Second, 0, 15 * time.Minute},
+		{time.Hour, 0, time.Hour},
+		{math.MaxInt64, 0, math.MaxInt64},
+		{time.Millisecond, time.Minute, time.Minute},
+	}
+	for _, tt := range tests {
+		s, err := NewSyncer(Config{Store: memstore.New(), Catalog: procedure.Sample(), Sender: SenderFunc(nil), MinBackoff: tt.min, MaxBackoff: tt.max})
+		if assert.NoError(t, err) {
+			assert.Equal(t, tt.want, s.maxBackoff, "MinBackoff %s", tt.min)
+		}
+	}
 }

@@ -69,8 +69,10 @@ type Config struct {
 	// that deliverers that failed together do not retry together. Defaults
 	// to one second.
 	MinBackoff time.Duration
-	// MaxBackoff caps the wait between two attempts. Defaults to 15
-	// minutes. It must not be below MinBackoff.
+	// MaxBackoff caps the wait between two attempts. Defaults to 1,024
+	// times MinBackoff (eleven doublings), but no more than 15 minutes and
+	// no less than MinBackoff: with the default MinBackoff, 15 minutes. It
+	// must not be below MinBackoff.
 	MaxBackoff time.Duration
 	// BatchSize is the most changes sent in one call to the Sender.
 	// Defaults to 100.
@@ -96,14 +98,25 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// maxBackoffFactor is how far MaxBackoff lies above MinBackoff by
+// default.
+const maxBackoffFactor = 1024
+
 // Defaults of Config.
 const (
-	DefaultMaxAttempts  = 20
-	DefaultMinBackoff   = time.Second
-	DefaultMaxBackoff   = 15 * time.Minute
-	DefaultBatchSize    = 100
-	DefaultSendTimeout  = 30 * time.Second
-	DefaultLeaseTime    = 5 * time.Minute
+	// DefaultMaxAttempts is Config.MaxAttempts's default.
+	DefaultMaxAttempts = 20
+	// DefaultMinBackoff is Config.MinBackoff's default.
+	DefaultMinBackoff = time.Second
+	// DefaultMaxBackoff is the most Config.MaxBackoff's default can be.
+	DefaultMaxBackoff = 15 * time.Minute
+	// DefaultBatchSize is Config.BatchSize's default.
+	DefaultBatchSize = 100
+	// DefaultSendTimeout is Config.SendTimeout's default.
+	DefaultSendTimeout = 30 * time.Second
+	// DefaultLeaseTime is Config.LeaseTime's default.
+	DefaultLeaseTime = 5 * time.Minute
+	// DefaultPollInterval is Config.PollInterval's default.
 	DefaultPollInterval = time.Second
 )
 
@@ -175,8 +188,11 @@ func NewSyncer(cfg Config) (*Syncer, error) {
 		now:         cfg.Now,
 		log:         cfg.Logger,
 	}
-	if cfg.MaxBackoff == 0 && s.maxBackoff < s.minBackoff {
-		s.maxBackoff = s.minBackoff
+	if cfg.MaxBackoff == 0 && s.minBackoff < DefaultMaxBackoff/maxBackoffFactor {
+		s.maxBackoff = maxBackoffFactor * s.minBackoff
+	}
+	if cfg.MaxBackoff == 0 {
+		s.maxBackoff = max(s.maxBackoff, s.minBackoff)
 	}
 	if cfg.LeaseTime == 0 && s.lease <= s.timeout {
 		s.lease = 2 * s.timeout
