@@ -58,6 +58,15 @@ func (d *desk) at(minutes int) *desk {
 	return d
 }
 
+// receive receives a permanent residence registration (1.004222) at the
+// counter, now.
+func (d *desk) receive(t testing.TB) *dossier.Dossier {
+	t.Helper()
+	x, err := d.Receive(context.Background(), dossier.Intake{Procedure: "1.004222", Applicant: citizen, Channel: procedure.Direct, Actor: "Bộ phận một cửa"})
+	require.NoError(t, err)
+	return x
+}
+
 var citizen = dossier.Applicant{Name: "Trần Thị Bích", IDNumber: "001190012345", Phone: "0987654321", Email: "bich@example.vn"}
 
 // busy drives n dossiers through the desk, each with between one and seven
@@ -113,11 +122,17 @@ type fakePortal struct {
 	records  map[string]portal.Dossier // the record first sent under each key
 	problems []string
 	// fail, if set, decides whether call number n (from 1) fails, and
-	// how: nil to succeed, errBlock to block until the context ends.
+	// how: nil to succeed, errBlock to block until the context ends,
+	// errLost to take the batch and fail all the same.
 	fail func(n int, batch []portal.Change) error
 }
 
-var errBlock = errors.New("block until the context ends")
+var (
+	errBlock = errors.New("block until the context ends")
+	// errLost is a portal that took the batch, but whose answer never came
+	// back: the Syncer must send it again, under the same keys.
+	errLost = errors.New("portal: connection reset after the request was read")
+)
 
 func newFakePortal() *fakePortal {
 	return &fakePortal{inFlight: map[string]bool{}, sent: map[dossier.Code][]int{}, taken: map[string]int{}, records: map[string]portal.Dossier{}}
@@ -165,7 +180,7 @@ func (p *fakePortal) Send(ctx context.Context, batch []portal.Change) error {
 	defer p.mu.Unlock()
 	for _, c := range batch {
 		delete(p.inFlight, c.Key)
-		if err == nil {
+		if err == nil || errors.Is(err, errLost) {
 			p.taken[c.Key]++
 		}
 	}

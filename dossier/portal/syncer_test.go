@@ -113,9 +113,8 @@ func TestSyncerSameInstant(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := newDesk(t)
-	x, err := d.Receive(ctx, dossier.Intake{Procedure: "1.004222", Applicant: citizen, Channel: procedure.Direct, Actor: "Bộ phận một cửa"})
-	require.NoError(t, err)
-	_, err = d.Transfer(ctx, x.Code, "Bộ phận một cửa", "Công an xã")
+	x := d.receive(t)
+	_, err := d.Transfer(ctx, x.Code, "Bộ phận một cửa", "Công an xã")
 	require.NoError(t, err)
 	_, err = d.Resolve(ctx, x.Code, "Công an xã")
 	require.NoError(t, err)
@@ -137,8 +136,9 @@ func TestSyncerSameInstant(t *testing.T) {
 }
 
 // flaky returns a portal that fails 30% of calls, times out on 10% (it
-// blocks until the Syncer gives up), is down for calls 40 to 80, and
-// always refuses any batch that holds a change of one of refused.
+// blocks until the Syncer gives up), takes 5% but loses its answer, is
+// down for calls 40 to 80, and always refuses any batch that holds a
+// change of one of refused.
 func flaky(seed uint64, refused ...dossier.Code) *fakePortal {
 	p := newFakePortal()
 	var mu sync.Mutex
@@ -162,6 +162,8 @@ func flaky(seed uint64, refused ...dossier.Code) *fakePortal {
 			return errors.New("portal: 503 Service Unavailable")
 		case x < 0.4:
 			return errBlock
+		case x < 0.45:
+			return errLost
 		}
 		return nil
 	}
@@ -176,8 +178,7 @@ func TestSyncerFlakyPortal(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := newDesk(t)
-	poison, err := d.Receive(ctx, dossier.Intake{Procedure: "1.004222", Applicant: citizen, Channel: procedure.Direct, Actor: "Bộ phận một cửa"})
-	require.NoError(t, err)
+	poison := d.receive(t)
 	p := flaky(7, poison.Code)
 	s := newSyncer(t, d, p, func(c *portal.Config) { c.MaxAttempts = 12 })
 
@@ -186,7 +187,7 @@ func TestSyncerFlakyPortal(t *testing.T) {
 	done := make(chan error)
 	go func() { done <- s.Run(runCtx) }()
 	want := busy(t, d, 80, 3)
-	_, err = d.Transfer(ctx, poison.Code, "Bộ phận một cửa", "Công an xã")
+	_, err := d.Transfer(ctx, poison.Code, "Bộ phận một cửa", "Công an xã")
 	require.NoError(t, err)
 	time.Sleep(50 * time.Millisecond)
 	stop()
@@ -203,6 +204,13 @@ func TestSyncerFlakyPortal(t *testing.T) {
 	assert.Equal(t, "portal: 400 MaTTHC không hợp lệ", dead[0].LastError)
 	assert.Equal(t, 1, dead[0].Behind, "its transfer waits behind it")
 	p.mu.Lock()
+	twice := 0
+	for _, n := range p.taken {
+		if n > 1 {
+			twice++
+		}
+	}
+	assert.Positive(t, twice, "some changes arrived twice (lost answers), each time under its key with its record")
 	assert.Equal(t, []int{1}, dedupe(p.sent[poison.Code]), "its transfer is never sent before its receipt")
 	assert.Greater(t, p.calls, 80, "the portal was down for a while")
 	p.mu.Unlock()
@@ -224,9 +232,8 @@ func TestSyncerRetryDeadLetter(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := newDesk(t)
-	x, err := d.Receive(ctx, dossier.Intake{Procedure: "1.004222", Applicant: citizen, Channel: procedure.Direct, Actor: "Bộ phận một cửa"})
-	require.NoError(t, err)
-	_, err = d.at(5).Transfer(ctx, x.Code, "Bộ phận một cửa", "Công an xã")
+	x := d.receive(t)
+	_, err := d.at(5).Transfer(ctx, x.Code, "Bộ phận một cửa", "Công an xã")
 	require.NoError(t, err)
 	other := busy(t, d, 5, 9)
 
@@ -352,11 +359,9 @@ func TestSyncerTwoDeliverers(t *testing.T) {
 // attempt counted.
 func TestSyncerSplitsRefusedBatch(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	d := newDesk(t)
 	want := busy(t, d, 15, 12)
-	bad, err := d.Receive(ctx, dossier.Intake{Procedure: "1.004222", Applicant: citizen, Channel: procedure.Direct, Actor: "Bộ phận một cửa"})
-	require.NoError(t, err)
+	bad := d.receive(t)
 	p := newFakePortal()
 	p.fail = func(_ int, batch []portal.Change) error {
 		for _, c := range batch {
