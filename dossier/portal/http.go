@@ -67,6 +67,7 @@ type StatusError struct {
 	Body       string // at most the first 512 bytes
 }
 
+// Error names the status and quotes the body.
 func (e *StatusError) Error() string {
 	if e.Body == "" {
 		return fmt.Sprintf("portal: the portal answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
