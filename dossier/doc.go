@@ -67,7 +67,11 @@
 // Store is the storage interface: Create (which draws the day's number in
 // the same transaction, so numbers have no gaps), Get, Append with
 // optimistic concurrency, and List, an iterator ordered by receipt. A
-// FactStore also keeps each dossier's Facts for reports. The memstore
+// FactStore also keeps each dossier's Facts for reports. An Outbox also
+// records, in the same transaction as each change, one entry per event for
+// the national portal, which package portal delivers: leased one dossier
+// at a time and in order, acknowledged, retried or buried as a dead letter
+// for an officer to retry. The memstore
 // package keeps dossiers in memory and sqlstore in PostgreSQL or SQLite;
 // every Store must pass the storetest conformance suite.
 package dossier

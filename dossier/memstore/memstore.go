@@ -8,7 +8,11 @@
 //	}
 //
 // It is also a dossier.FactStore: it keeps each dossier's facts beside it,
-// so that period reports read them without copying dossiers.
+// so that period reports read them without copying dossiers. And it is a
+// dossier.Outbox: every create and append records its events for the
+// national portal under the same lock, so that package portal's Syncer
+// delivers them. Entries stay until they are acknowledged; each costs a
+// few dozen bytes.
 package memstore
 
 import (
@@ -35,6 +39,7 @@ type Store struct {
 	order  []*dossier.Dossier // stored copies in List order
 	facts  []dossier.Facts    // in creation order; entry.fact indexes it
 	seq    map[seqKey]int
+	ob     *outbox // see outbox.go
 }
 
 // An entry is a stored dossier: a copy that is replaced, never changed, so
@@ -51,7 +56,7 @@ type seqKey struct {
 
 // New returns an empty Store.
 func New() *Store {
-	return &Store{byCode: map[dossier.Code]*entry{}, ids: map[uuid.UUID]bool{}, seq: map[seqKey]int{}}
+	return &Store{byCode: map[dossier.Code]*entry{}, ids: map[uuid.UUID]bool{}, seq: map[seqKey]int{}, ob: newOutbox()}
 }
 
 // Create implements dossier.Store.
@@ -84,6 +89,7 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	s.byCode[c.Code] = &entry{d: c, fact: len(s.facts)}
 	s.facts = append(s.facts, c.Facts())
 	s.insert(c)
+	s.ob.add(c.Code, 1, c.Version)
 	*d = *c.Clone()
 	return nil
 }
@@ -130,6 +136,7 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 		s.order = slices.Delete(s.order, i, i+1)
 		s.insert(d)
 	}
+	s.ob.add(c, old.Version+1, d.Version)
 	return d.Clone(), nil
 }
 

@@ -18,7 +18,11 @@
 // numbers stay dense under concurrency and after failed creates, and that
 // AsOf on a stored dossier agrees with a replay of its history. A store
 // that is also a dossier.FactStore has its facts checked against the
-// dossiers'.
+// dossiers'. A store that is also a dossier.Outbox has its outbox checked:
+// an entry for every event of every create and append and none for a
+// failed one, one entry per dossier at a time and in order, leases that
+// expire and that concurrent leasers never share, failures, dead letters
+// and their retry.
 package storetest
 
 import (
@@ -64,6 +68,12 @@ func Run(t *testing.T, newStore func(t *testing.T) dossier.Store) {
 		{"ListStop", testListStop},
 		{"Facts", testFacts},
 		{"CancelledContext", testCancelledContext},
+	}
+	for _, tt := range outboxTests {
+		tests = append(tests, struct {
+			name string
+			run  func(t *testing.T, s dossier.Store)
+		}{tt.name, outboxed(tt.run)})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,6 +34,10 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"milliseconds", []string{"Microseconds"}},
 		{"gaps", []string{"CreateDuplicateID", "CreateConcurrentDense"}},
 		{"no-facts", []string{"Facts"}},
+		{"outbox-drops-creates", []string{"OutboxEveryChange", "OutboxFailedChanges"}},
+		{"outbox-ack-noop", []string{"OutboxEveryChange", "OutboxAck", "OutboxOrder"}},
+		{"outbox-shared-leases", []string{"OutboxConcurrentLeasers", "OutboxOrder"}},
+		{"outbox-ignores-time", []string{"OutboxFail", "OutboxLeaseExpiry"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.broken, func(t *testing.T) {
@@ -74,6 +78,14 @@ func TestBrokenStore(t *testing.T) {
 			return gaps{inner}
 		case "no-facts":
 			return noFacts{inner}
+		case "outbox-drops-creates":
+			return dropsCreates{inner}
+		case "outbox-ack-noop":
+			return ackNoop{inner}
+		case "outbox-shared-leases":
+			return sharedLeases{inner}
+		case "outbox-ignores-time":
+			return ignoresTime{inner}
 		}
 		t.Fatalf("unknown broken store %q", broken)
 		return nil
@@ -130,4 +142,48 @@ type noFacts struct{ *memstore.Store }
 
 func (noFacts) ListFacts(context.Context, time.Time, time.Time) iter.Seq2[dossier.Facts, error] {
 	return func(func(dossier.Facts, error) bool) {}
+}
+
+// dropsCreates loses the outbox entry of every create.
+type dropsCreates struct{ *memstore.Store }
+
+func (s dropsCreates) Create(ctx context.Context, d *dossier.Dossier) error {
+	if err := s.Store.Create(ctx, d); err != nil {
+		return err
+	}
+	got, _, err := s.Lease(ctx, time.Now().AddDate(1000, 0, 0), time.Second, 1<<20)
+	if err != nil {
+		return err
+	}
+	for _, e := range got {
+		if e.Code == d.Code {
+			s.Store.Ack(ctx, e)
+		} else {
+			s.Store.Release(ctx, e)
+		}
+	}
+	return nil
+}
+
+// ackNoop acknowledges nothing.
+type ackNoop struct{ *memstore.Store }
+
+func (ackNoop) Ack(context.Context, ...dossier.OutboxEntry) error { return nil }
+
+// sharedLeases hands an entry to every leaser.
+type sharedLeases struct{ *memstore.Store }
+
+func (s sharedLeases) Lease(ctx context.Context, now time.Time, ttl time.Duration, max int) ([]dossier.OutboxEntry, time.Time, error) {
+	got, next, err := s.Store.Lease(ctx, now, ttl, max)
+	if err == nil {
+		s.Store.Release(ctx, got...)
+	}
+	return got, next, err
+}
+
+// ignoresTime hands out entries whatever their retry time or lease.
+type ignoresTime struct{ *memstore.Store }
+
+func (s ignoresTime) Lease(ctx context.Context, now time.Time, ttl time.Duration, max int) ([]dossier.OutboxEntry, time.Time, error) {
+	return s.Store.Lease(ctx, now.AddDate(100, 0, 0), ttl, max)
 }
