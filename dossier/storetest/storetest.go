@@ -22,7 +22,7 @@
 // an entry for every event of every create and append and none for a
 // failed one, one entry per dossier at a time and in order, leases that
 // expire and that concurrent leasers never share, failures, dead letters
-// and their retry.
+// and their retry, and what Pending shows of one dossier.
 package storetest
 
 import (

@@ -38,6 +38,7 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"outbox-ack-noop", []string{"OutboxEveryChange", "OutboxAck", "OutboxOrder"}},
 		{"outbox-shared-leases", []string{"OutboxConcurrentLeasers", "OutboxOrder"}},
 		{"outbox-ignores-time", []string{"OutboxFail", "OutboxLeaseExpiry"}},
+		{"outbox-pending-forgets", []string{"OutboxPending"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.broken, func(t *testing.T) {
@@ -86,6 +87,8 @@ func TestBrokenStore(t *testing.T) {
 			return sharedLeases{inner}
 		case "outbox-ignores-time":
 			return ignoresTime{inner}
+		case "outbox-pending-forgets":
+			return pendingForgets{inner}
 		}
 		t.Fatalf("unknown broken store %q", broken)
 		return nil
@@ -186,4 +189,16 @@ type ignoresTime struct{ *memstore.Store }
 
 func (s ignoresTime) Lease(ctx context.Context, now time.Time, ttl time.Duration, max int) ([]dossier.OutboxEntry, time.Time, error) {
 	return s.Store.Lease(ctx, now.AddDate(100, 0, 0), ttl, max)
+}
+
+// pendingForgets shows only the head of a dossier's queue, and as never
+// tried.
+type pendingForgets struct{ *memstore.Store }
+
+func (s pendingForgets) Pending(ctx context.Context, c dossier.Code) ([]dossier.OutboxEntry, error) {
+	got, err := s.Store.Pending(ctx, c)
+	if len(got) == 0 {
+		return got, err
+	}
+	return []dossier.OutboxEntry{{Code: c, Event: got[0].Event}}, err
 }
