@@ -8,6 +8,7 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/motcua/motcua/dossier"
 )
@@ -56,6 +57,9 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 		} else if n == 0 {
 			return dossier.ErrExists
 		}
+		if err := s.insertOutbox(ctx, tx, c.Code.String(), 1, c.Version); err != nil {
+			return err
+		}
 		return s.insertEvents(ctx, tx, r.events)
 	})
 	if err != nil {
@@ -101,22 +105,28 @@ func (s *Store) read(ctx context.Context, c dossier.Code) (*dossier.Dossier, err
 	return d, rows.Close()
 }
 
-// getStmt returns Get's statement, prepared on first use (the tables must
-// exist first) and kept: parsing the query again on every call was most of
-// a lookup's cost. database/sql prepares it again on each connection as
-// needed, and a *sql.Stmt is safe for concurrent use.
+// getStmt returns Get's statement, prepared on first use.
 func (s *Store) getStmt(ctx context.Context) (*sql.Stmt, error) {
-	if st := s.get.Load(); st != nil {
+	return s.prepared(ctx, &s.get, s.q.selectDossier+` WHERE d.code = $1`)
+}
+
+// prepared returns the statement that p keeps, prepared from query on
+// first use (the tables must exist first) and kept: parsing the query
+// again on every call was most of a lookup's cost. database/sql prepares
+// it again on each connection as needed, and a *sql.Stmt is safe for
+// concurrent use.
+func (s *Store) prepared(ctx context.Context, p *atomic.Pointer[sql.Stmt], query string) (*sql.Stmt, error) {
+	if st := p.Load(); st != nil {
 		return st, nil
 	}
-	st, err := s.db.PrepareContext(ctx, s.q.selectDossier+` WHERE d.code = $1`)
+	st, err := s.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err // not migrated yet, or the context ended: try again next time
 	}
-	if !s.get.CompareAndSwap(nil, st) {
+	if !p.CompareAndSwap(nil, st) {
 		st.Close()
 	}
-	return s.get.Load(), nil
+	return p.Load(), nil
 }
 
 // Append implements dossier.Store. It applies the events to the dossier at
@@ -164,6 +174,9 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 			return err
 		} else if n == 0 {
 			return dossier.ErrConflict
+		}
+		if err := s.insertOutbox(ctx, tx, c.String(), version+1, d.Version); err != nil {
+			return err
 		}
 		return s.insertEvents(ctx, tx, r.events)
 	})

@@ -48,12 +48,14 @@ var ErrUnknownScheme = errors.New("sqlstore: unknown DSN scheme")
 // for concurrent use, and several Stores, in one process or many, may share
 // one database. Call Migrate once before using a new database.
 type Store struct {
-	db      *sql.DB
-	get     atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
-	dialect Dialect
-	owned   bool // Close closes db: Open made it
-	q       queries
-	cache   cache
+	db       *sql.DB
+	get      atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
+	pending  atomic.Pointer[sql.Stmt] // Pending's, likewise
+	dialect  Dialect
+	noOutbox atomic.Bool // see SetOutbox
+	owned    bool        // Close closes db: Open made it
+	q        queries
+	cache    cache
 
 	// writers lets one SQLite write at a time into the database from this
 	// process: the group commits of writeLoop, the ratings, Migrate.
@@ -240,8 +242,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Close() error {
 	s.stopOnce.Do(s.stop)
 	var err error
-	if st := s.get.Swap(nil); st != nil {
-		err = st.Close()
+	for _, p := range []*atomic.Pointer[sql.Stmt]{&s.get, &s.pending} {
+		if st := p.Swap(nil); st != nil {
+			err = errors.Join(err, st.Close())
+		}
 	}
 	if !s.owned {
 		return err
