@@ -57,7 +57,7 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 		} else if n == 0 {
 			return dossier.ErrExists
 		}
-		if err := s.insertOutbox(ctx, tx, c.Code.String(), 1, c.Version); err != nil {
+		if err := s.insertOutbox(ctx, tx, c.Code.String(), c.Events); err != nil {
 			return err
 		}
 		return s.insertEvents(ctx, tx, r.events)
@@ -175,7 +175,7 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 		} else if n == 0 {
 			return dossier.ErrConflict
 		}
-		if err := s.insertOutbox(ctx, tx, c.String(), version+1, d.Version); err != nil {
+		if err := s.insertOutbox(ctx, tx, c.String(), d.Events[version:]); err != nil {
 			return err
 		}
 		return s.insertEvents(ctx, tx, r.events)

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -42,7 +43,7 @@ const readyAt = `o.dead = 0 AND (o.retry_at IS NULL OR o.retry_at <= $1) AND (o.
 	AND ` + headOf
 
 // leaseReturning is what Lease reads of the rows it leases.
-const leaseReturning = ` RETURNING seq, code, n, attempts, last_error, retry_at`
+const leaseReturning = ` RETURNING code, n, at, attempts, last_error, retry_at`
 
 // Lease's statement: at most $2 heads ready at $1, oldest first, under the
 // lease $3 until $4. SQLite has one writer, so the subquery and the update
@@ -50,10 +51,12 @@ const leaseReturning = ` RETURNING seq, code, n, attempts, last_error, retry_at`
 // another transaction holds, in a CTE, which it runs once.
 const (
 	sqliteLease = `UPDATE dossier_outbox SET lease_id = $3, lease_until = $4
-	WHERE seq IN (SELECT o.seq FROM dossier_outbox o WHERE ` + readyAt + ` ORDER BY o.seq LIMIT $2)` + leaseReturning
-	postgresLease = `WITH ready (s) AS (SELECT o.seq FROM dossier_outbox o WHERE ` + readyAt + `
-		ORDER BY o.seq LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
-	UPDATE dossier_outbox SET lease_id = $3, lease_until = $4 FROM ready WHERE dossier_outbox.seq = ready.s` + leaseReturning
+	WHERE (code, n) IN (SELECT o.code, o.n FROM dossier_outbox o WHERE ` + readyAt + `
+		ORDER BY o.at, o.code, o.n LIMIT $2)` + leaseReturning
+	postgresLease = `WITH ready (c, k) AS (SELECT o.code, o.n FROM dossier_outbox o WHERE ` + readyAt + `
+		ORDER BY o.at, o.code, o.n LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
+	UPDATE dossier_outbox SET lease_id = $3, lease_until = $4 FROM ready
+	WHERE dossier_outbox.code = ready.c AND dossier_outbox.n = ready.k` + leaseReturning
 )
 
 // outboxNext is the earliest time at which a head that the lease $2 does
@@ -65,7 +68,7 @@ const outboxNext = `SELECT min(CASE WHEN COALESCE(o.retry_at, $1) > COALESCE(o.l
 	FROM dossier_outbox o WHERE o.dead = 0 AND (o.lease_id IS NULL OR o.lease_id <> $2) AND ` + headOf
 
 const (
-	insertOutbox = `INSERT INTO dossier_outbox (code, n) VALUES `
+	insertOutbox = `INSERT INTO dossier_outbox (code, n, at) VALUES `
 	// ackOutbox and releaseOutbox take the entries as a VALUES list of
 	// (code, n, lease_id) and return those that were still held.
 	ackOutbox     = `DELETE FROM dossier_outbox WHERE (code, n, lease_id) IN (VALUES `
@@ -99,22 +102,33 @@ const maxEntriesPerStatement = 1000
 // safe for concurrent use.
 func (s *Store) SetOutbox(on bool) { s.noOutbox.Store(!on) }
 
-// insertOutbox records the entries of events from to through to of the
-// dossier with code c, in tx, in statements under the parameter limits.
-func (s *Store) insertOutbox(ctx context.Context, tx execQuerier, code string, from, to int) error {
-	if s.noOutbox.Load() {
+// insertOutbox records, in tx, the entries of events, the new events of
+// the dossier with code c. One entry, what a receipt or an action writes,
+// goes through a statement prepared once, as parsing it again cost a
+// receipt on SQLite a tenth of its time; more go in statements of many
+// rows under the parameter limits.
+func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, code string, events []dossier.Event) error {
+	if s.noOutbox.Load() || len(events) == 0 {
 		return nil
 	}
-	for from <= to {
-		k := min(to-from+1, maxEventsPerInsert)
-		args := make([]any, 0, 2*k)
-		for n := from; n < from+k; n++ {
-			args = append(args, code, int64(n))
-		}
-		if _, err := tx.ExecContext(ctx, insertOutbox+s.valuesList(k, 2), args...); err != nil {
+	if len(events) == 1 {
+		st, err := s.prepared(ctx, &s.insertEntry, insertOutbox+`($1, $2, $3)`)
+		if err != nil {
 			return err
 		}
-		from += k
+		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, code, int64(events[0].N), s.timeArg(events[0].At))
+		return err
+	}
+	for len(events) > 0 {
+		k := min(len(events), maxEventsPerInsert)
+		args := make([]any, 0, 3*k)
+		for _, e := range events[:k] {
+			args = append(args, code, int64(e.N), s.timeArg(e.At))
+		}
+		if _, err := tx.ExecContext(ctx, insertOutbox+s.valuesList(k, 3), args...); err != nil {
+			return err
+		}
+		events = events[k:]
 	}
 	return nil
 }
@@ -142,14 +156,14 @@ func (s *Store) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 		if err != nil {
 			return err
 		}
-		seqs := map[string]int64{}
+		var ats []time.Time
 		for rows.Next() {
 			var (
-				seq  int64
 				code string
 				e    dossier.OutboxEntry
+				t    time.Time
 			)
-			if err := rows.Scan(&seq, &code, &e.Event, &e.Attempts, &e.LastError, ScanTime(&e.RetryAt)); err != nil {
+			if err := rows.Scan(&code, &e.Event, ScanTime(&t), &e.Attempts, &e.LastError, ScanTime(&e.RetryAt)); err != nil {
 				rows.Close()
 				return err
 			}
@@ -158,8 +172,7 @@ func (s *Store) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 				return fmt.Errorf("outbox entry %s#%d: %w", code, e.Event, err)
 			}
 			e.LeaseID = id
-			seqs[code] = seq
-			out = append(out, e)
+			out, ats = append(out, e), append(ats, t)
 		}
 		if err := rows.Close(); err != nil {
 			return err
@@ -167,9 +180,19 @@ func (s *Store) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		slices.SortFunc(out, func(a, b dossier.OutboxEntry) int {
-			return int(seqs[a.Code.String()] - seqs[b.Code.String()])
+		// RETURNING has no order: put the entries back in Lease's.
+		idx := make([]int, len(out))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(i, j int) int {
+			return cmp.Or(ats[i].Compare(ats[j]), out[i].Code.Compare(out[j].Code), cmp.Compare(out[i].Event, out[j].Event))
 		})
+		sorted := make([]dossier.OutboxEntry, len(out))
+		for i, k := range idx {
+			sorted[i] = out[k]
+		}
+		out = sorted
 		return tx.QueryRowContext(ctx, outboxNext, at, id).Scan(ScanTime(&next))
 	})
 	if err != nil {

@@ -48,14 +48,16 @@ var ErrUnknownScheme = errors.New("sqlstore: unknown DSN scheme")
 // for concurrent use, and several Stores, in one process or many, may share
 // one database. Call Migrate once before using a new database.
 type Store struct {
-	db       *sql.DB
-	get      atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
-	pending  atomic.Pointer[sql.Stmt] // Pending's, likewise
-	dialect  Dialect
-	noOutbox atomic.Bool // see SetOutbox
-	owned    bool        // Close closes db: Open made it
-	q        queries
-	cache    cache
+	db      *sql.DB
+	get     atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
+	pending atomic.Pointer[sql.Stmt] // Pending's, likewise
+	// insertEntry inserts one outbox entry, likewise.
+	insertEntry atomic.Pointer[sql.Stmt]
+	dialect     Dialect
+	noOutbox    atomic.Bool // see SetOutbox
+	owned       bool        // Close closes db: Open made it
+	q           queries
+	cache       cache
 
 	// writers lets one SQLite write at a time into the database from this
 	// process: the group commits of writeLoop, the ratings, Migrate.
@@ -242,7 +244,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Close() error {
 	s.stopOnce.Do(s.stop)
 	var err error
-	for _, p := range []*atomic.Pointer[sql.Stmt]{&s.get, &s.pending} {
+	for _, p := range []*atomic.Pointer[sql.Stmt]{&s.get, &s.pending, &s.insertEntry} {
 		if st := p.Swap(nil); st != nil {
 			err = errors.Join(err, st.Close())
 		}

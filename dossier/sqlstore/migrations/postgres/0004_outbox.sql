@@ -10,19 +10,22 @@
 -- A database written by migrations 0001–0003 starts with an empty outbox:
 -- the changes made before this migration are taken as known to the
 -- portal, and are not sent (see the package documentation to send them).
+
+-- dead is 0 or 1, as in SQLite, so that both dialects share their
+-- queries.
 CREATE TABLE dossier_outbox (
-    seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- insertion order: the oldest heads first
     code        text NOT NULL,                -- the dossier's code
     n           integer NOT NULL,             -- the event's number
+    at          timestamptz NOT NULL,         -- the event's time: Lease hands out the oldest heads first
     attempts    integer NOT NULL DEFAULT 0,   -- failed deliveries
     last_error  text NOT NULL DEFAULT '',
     retry_at    timestamptz,                  -- ready again then, after a failure
     lease_id    text,                         -- the lease it is handed out under
     lease_until timestamptz,
-    dead        smallint NOT NULL DEFAULT 0 CHECK (dead IN (0, 1))
+    dead        smallint NOT NULL DEFAULT 0 CHECK (dead IN (0, 1)),
+    -- A dossier's queue, in order: a head is an entry with no lower n.
+    PRIMARY KEY (code, n)
 );
 
--- A dossier's queue, in order: a head is an entry with no lower n.
-CREATE UNIQUE INDEX dossier_outbox_queue ON dossier_outbox (code, n);
 -- The dead letters, which are few.
 CREATE INDEX dossier_outbox_dead ON dossier_outbox (code) WHERE dead = 1;

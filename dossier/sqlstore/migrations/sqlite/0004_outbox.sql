@@ -10,18 +10,20 @@
 -- the changes made before this migration are taken as known to the
 -- portal, and are not sent (see the package documentation to send them).
 CREATE TABLE dossier_outbox (
-    seq         INTEGER PRIMARY KEY,          -- insertion order: Lease hands out the oldest heads first
     code        TEXT NOT NULL,                -- the dossier's code
     n           INTEGER NOT NULL,             -- the event's number
+    at          INTEGER NOT NULL,             -- the event's time: Lease hands out the oldest heads first
     attempts    INTEGER NOT NULL DEFAULT 0,   -- failed deliveries
     last_error  TEXT NOT NULL DEFAULT '',
     retry_at    INTEGER,                      -- ready again then, after a failure
     lease_id    TEXT,                         -- the lease it is handed out under
     lease_until INTEGER,
-    dead        INTEGER NOT NULL DEFAULT 0 CHECK (dead IN (0, 1))
-);
+    dead        INTEGER NOT NULL DEFAULT 0 CHECK (dead IN (0, 1)),
+    -- A dossier's queue, in order: a head is an entry with no lower n.
+    -- One B-tree, so that an entry costs a create or append one more
+    -- page to write.
+    PRIMARY KEY (code, n)
+) WITHOUT ROWID;
 
--- A dossier's queue, in order: a head is an entry with no lower n.
-CREATE UNIQUE INDEX dossier_outbox_queue ON dossier_outbox (code, n);
 -- The dead letters, which are few.
 CREATE INDEX dossier_outbox_dead ON dossier_outbox (code) WHERE dead = 1;
