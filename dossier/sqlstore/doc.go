@@ -2,9 +2,10 @@
 // PostgreSQL (through pgx v5's stdlib driver) for production and for
 // several instances sharing one database, and SQLite (through
 // modernc.org/sqlite, pure Go, no cgo) as the embedded default that needs
-// no server. A *Store is a dossier.Store and passes storetest.Run on both.
-// Its schema has a table for citizens' ratings too, which package
-// rating/sqlrating, above package rating, keeps.
+// no server. A *Store is a dossier.Store, a dossier.FactStore and a
+// dossier.Outbox, and passes storetest.Run on both. Its schema has a table
+// for citizens' ratings too, which package rating/sqlrating, above package
+// rating, keeps.
 //
 // Only programs that import this package compile the two drivers: the
 // rest of motcua does not depend on them.
@@ -39,6 +40,9 @@
 //	dossier_events     the history, one row per event, numbered per dossier;
 //	                   triggers refuse UPDATE and DELETE
 //	dossier_sequences  the last number issued per agency per day
+//	dossier_outbox     one row per event still to be sent to the national
+//	                   portal, keyed by (code, n), with its delivery state;
+//	                   deleted when the portal has it (see The outbox)
 //	ratings            rating/sqlrating's: at most one per dossier (a unique
 //	                   index on the code; kiosk ratings with no dossier are
 //	                   not limited)
@@ -60,22 +64,66 @@
 // (dossiers_status, dossiers_procedure, dossiers_channel), so a filter over
 // a period is a range scan too; the planner sorts that range, which is
 // small. Get reads by the unique code; the events of a dossier are the
-// primary key range (dossier_id, n) of dossier_events; NextSequence is a
-// primary key upsert.
+// primary key range (dossier_id, n) of dossier_events; drawing the day's
+// number is a primary key upsert of dossier_sequences.
 //
 // # Concurrency
 //
-// Update changes the row only at the version the caller read (UPDATE …
-// WHERE id = $1 AND code = $2 AND version = $3) and appends only the events
-// past the stored ones, in one transaction; no row is ErrConflict (or
-// ErrNotFound) and writes nothing. NextSequence is one INSERT … ON CONFLICT
-// DO UPDATE … RETURNING statement, atomic across processes. Get and List
-// read a dossier and its events in one statement, so one snapshot; List
-// streams its rows and closes them when the consumer stops.
+// Append changes the row only at the version the caller read (UPDATE …
+// WHERE id = $1 AND version = $2) and inserts only the new events, in one
+// transaction; no row is ErrConflict and writes nothing. Create draws the
+// day's number with one INSERT … ON CONFLICT DO UPDATE … RETURNING
+// statement, atomic across processes, in the transaction that inserts the
+// dossier. Get and List read a dossier and its events in one statement, so
+// one snapshot; List streams its rows and closes them when the consumer
+// stops.
 //
 // SQLite has one writer at a time: a Store queues its own writers (a
-// waiter gives up when its context ends) and waits for other processes'
-// under the busy timeout. Readers never wait for the writer.
+// waiter gives up when its context ends), commits those that queued while
+// the last commit reached the disk together, each in a savepoint of its
+// own so that one that fails leaves nothing behind, and waits for other
+// processes' under the busy timeout. Readers never wait for the writer.
+//
+// # The outbox
+//
+// Create and Append insert, in the transaction of their change, one row
+// of dossier_outbox per new event, so that the change and its entries
+// commit together or not at all; package portal's Syncer delivers them.
+// Each dossier's rows are a queue in event order whose head (the row with
+// the lowest n) alone is leased: Lease takes the ready heads, oldest event
+// first, and marks them with a random lease ID and the lease's end.
+// Instances sharing a PostgreSQL database lease with FOR UPDATE SKIP
+// LOCKED, so that two never hold one entry at once; on SQLite, leasing is
+// a write like any other, under the file's single writer. Ack deletes the
+// rows; Fail, Bury and Release change only a row still under the caller's
+// lease; Pending and DeadLetters read. Leases, retries and
+// acknowledgements are rows like the dossiers, as durable: after a crash,
+// or a kill, an acknowledged entry is gone for good, and an entry a dead
+// deliverer held comes back when its lease ends. Times are the caller's:
+// a lease's end and a retry time round up to the microsecond, so that no
+// entry is handed out before them.
+//
+// Each Lease reads the heads of the whole queue, which the Syncer keeps
+// short; a backlog of many thousands of entries (the portal down for days)
+// costs each Lease a scan of them.
+//
+// SetOutbox(false) stops recording entries: for measuring their cost (one
+// row, one more page to write per commit: about 5 % of a receipt on
+// SQLite), or for an embedder that reaches the portal some other way. The
+// changes committed meanwhile are never delivered.
+//
+// A database that Migrate brings from migrations 0001–0003 to 0004 starts
+// with an empty outbox: the dossiers and events written before are taken
+// as already known to the portal, since motcua had no sync of its own
+// before, and sending years of history to the portal unasked would flood
+// it with changes it may have had from another system. A Store's Pending
+// therefore reports their events as delivered. To send them all once,
+// enqueue them with this SQL (both dialects) right after Migrate, before
+// the Syncer starts; an event already queued is left as it is:
+//
+//	INSERT INTO dossier_outbox (code, n, at)
+//	SELECT d.code, e.n, e.occurred_at FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
+//	WHERE true ON CONFLICT DO NOTHING
 //
 // # Development
 //
@@ -87,4 +135,8 @@
 // Each test works in a schema of its own, which it drops. .ci/run installs
 // and starts PostgreSQL, sets the variable and fails if those tests were
 // skipped.
+//
+// BenchmarkSQLiteReceiveOutbox runs receipts on two stores side by side,
+// the outbox on and off, and reports the ratio; BenchmarkSQLiteSyncer
+// delivers from SQLite to a fake portal on loopback.
 package sqlstore

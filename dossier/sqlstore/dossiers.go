@@ -17,9 +17,9 @@ import (
 // dossier.Restore first, and refuses with dossier.ErrInvalid what it could
 // not read back: no events, a code it cannot issue (an invalid agency, a
 // day outside 2000–2099), a time outside 1900–2199. Then, in one
-// transaction, it draws the day's number, inserts the row with the facts
-// and inserts the events; a Create that fails, or whose context ends
-// before the writer takes it, rolls the number back with the rest.
+// transaction, it draws the day's number, inserts the row with the facts,
+// the outbox entries and the events; a Create that fails, or whose context
+// ends before the writer takes it, rolls the number back with the rest.
 func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -135,9 +135,9 @@ func (s *Store) prepared(ctx context.Context, p *atomic.Pointer[sql.Stmt], query
 // version, so that an action on a dossier just read costs its new events
 // only, whatever the length of its history. Then, in one transaction, it
 // updates the row's facts on condition that the row is still at version,
-// and inserts the new events. A row at another version is ErrConflict: the
-// condition is what makes the cached or read history the stored one, as
-// events are append-only.
+// and inserts the new events and their outbox entries. A row at another
+// version is ErrConflict: the condition is what makes the cached or read
+// history the stored one, as events are append-only.
 func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events ...dossier.Event) (*dossier.Dossier, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -361,6 +361,22 @@ func TestMigrateLegacy(t *testing.T) {
 			}
 			assert.Equal(t, []string{fmt.Sprintf("%s#%d", paused.Code, next.Version), fresh.Code.String() + "#1"}, queued,
 				"the new changes, and only they, are queued")
+
+			// The backfill of the package documentation queues the rest.
+			_, err = s.db.Exec(`INSERT INTO dossier_outbox (code, n, at)
+	SELECT d.code, e.n, e.occurred_at FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
+	WHERE true ON CONFLICT DO NOTHING`)
+			require.NoError(t, err)
+			var entries int
+			require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM dossier_events`).Scan(&n))
+			require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM dossier_outbox`).Scan(&entries))
+			assert.Equal(t, n, entries, "every event queued once")
+			leased, _, err := s.Lease(ctx, time.Now(), time.Minute, 100)
+			require.NoError(t, err)
+			assert.Len(t, leased, len(fixtures)+1, "each dossier's first event first")
+			for _, e := range leased {
+				assert.Equal(t, 1, e.Event, "%s", e.Code)
+			}
 		})
 	}
 }
