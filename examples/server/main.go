@@ -49,6 +49,7 @@ func main() {
 // options are the command line's settings.
 type options struct {
 	addr, db, catalog, agency, agencyName string
+	sync                                  syncOptions
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -60,6 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.catalog, "catalog", "", "procedure catalogue file (JSON); defaults to the shipped sample")
 	fs.StringVar(&o.agency, "agency", defaultAgency, "the desk's agency e-ID, which dossier codes are issued under")
 	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts")
+	o.sync.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -112,6 +114,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			log.Info("store closed")
 		}
 	}()
+	stopSync, err := startSync(o.sync, getenv, store, cat, log)
+	if err != nil {
+		return err
+	}
+	defer stopSync() // before the store closes
 
 	srv, err := newServer(config{
 		Backend: store, Catalog: cat, Calendar: sla.Default(),

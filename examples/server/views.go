@@ -156,6 +156,9 @@ type eventView struct {
 	// ClockSkew is how far the server's clock stood behind the previous
 	// event when this one was recorded at that event's time.
 	ClockSkew string `json:"clockSkew,omitempty"`
+	// Portal is where the event stands with the national portal (see
+	// sync.go), in the answer of GET /api/v1/dossiers/{code}.
+	Portal *eventPortal `json:"portal,omitempty"`
 }
 
 // viewDossier is the officer's view of a dossier, with its whole history.
