@@ -19,6 +19,22 @@
 //	-agency E-ID        the agency e-ID dossier codes are issued under (default 000.00.01.H26)
 //	-agency-name NAME   the desk's name at the head of receipts
 //
+// The sync to the national public service portal (see Syncing with the
+// portal below):
+//
+//	-portal-url URL           turn the sync on: post every change to URL, with the bearer token in
+//	                          MOTCUA_PORTAL_TOKEN (required with it)
+//	-portal-timeout D         how long one post may take before it counts as failed (default 30s)
+//	-portal-lease D           how long the changes this server takes are its own; those of a server
+//	                          that died come back after it (default 5m; more than -portal-timeout)
+//	-portal-backoff D         the wait before the first retry of a failed change, doubled at each
+//	                          failure, with jitter (default 1s)
+//	-portal-max-backoff D     the longest wait between retries (default 1024 × -portal-backoff, at most 15m)
+//	-portal-attempts N        failed deliveries that make a change a dead letter (default 20)
+//
+// Tests set them low (a 300 ms timeout, 2 s leases, backoff from 50 ms to
+// 800 ms) so that a run with faults takes seconds.
+//
 // MOTCUA_OFFICER_TOKEN is the officers' bearer token, at least 16
 // characters. Without it the server makes a random one and logs it once,
 // at start. Logs are JSON lines (log/slog) on standard error, one per
@@ -29,7 +45,8 @@
 // answer took longer than the 60 s the server gives it and was lost.
 //
 // On SIGINT or SIGTERM the server stops listening, lets the requests in
-// flight finish (for up to 30 s), and only then closes the store.
+// flight finish (for up to 30 s), stops the sync (the changes it holds go
+// back to the outbox), and only then closes the store.
 //
 // # API
 //
@@ -53,6 +70,9 @@
 //	POST /api/v1/public/dossiers/{code}/rating     {"level":1|2|3,"comment":…} once the result is ready
 //	GET  /api/v1/reports/summary?from=&to=&format=text
 //	                                               officer: the period report, JSON or Vietnamese text
+//	GET  /api/v1/portal/dead-letters?limit=        officer: the changes the portal kept refusing
+//	POST /api/v1/portal/dead-letters/{code}/{event}/retry
+//	                                               officer: send a dead letter again
 //	GET  /dossiers/{code}/receipt                  officer: the printable receipt (HTML)
 //	GET  /tra-cuu                                  the citizens' lookup and rating page (HTML)
 //
@@ -87,7 +107,45 @@
 // The summary report counts the dossiers received in [from, to) and the
 // ratings given in it; from defaults to 1 January of this year, to to the end
 // of today. Its growth compares with the period of the same length before
-// (the same number of months when the period is whole months).
+// (the same number of months when the period is whole months). Its JSON
+// ends with portalSynced: of the dossiers received in the period
+// ("received"), how many the national portal has whole, every change
+// acknowledged ("count"), and their share in percent ("share"):
+// "portalSynced": {"received": 120, "count": 117, "share": 97.5}.
+//
+// # Syncing with the portal
+//
+// The store records, in the transaction of every receipt and action, one
+// outbox entry per event (dossier.Outbox). With -portal-url, a
+// portal.Syncer delivers them in the background: each change as the
+// portal's HoSoDongBoDVC record of the dossier as it stood after the event,
+// posted by portal.HTTPSender in batches, at least once and in order per
+// dossier, with the key "CODE#EVENT" by which the portal knows a change it
+// has already had. A post that fails is split until the changes that fail
+// on their own are found; those are retried with backoff, and after
+// -portal-attempts failures become dead letters, which hold back their own
+// dossier's later changes and no other's. Several servers on one
+// PostgreSQL database share the work; a server killed mid-send loses
+// nothing, and its changes come back after -portal-lease. Without
+// -portal-url the outbox still records every change, so that the portal
+// gets them all once the sync is turned on. A database from an earlier
+// release starts with an empty outbox: the changes made before are taken
+// as known to the portal (package sqlstore shows the SQL that queues
+// them).
+//
+// In the officer's JSON of a dossier (GET /api/v1/dossiers/{code}), each
+// event carries "portal": {"delivered": true|false, "state", "stateText",
+// and for a failing change "attempts", "lastError" and "retryAt"}, where
+// state is delivered (the portal has it), pending (it waits its turn or is
+// being sent), retrying (it failed and is sent again at retryAt), dead (a
+// dead letter) or held (it waits behind its dossier's dead letter).
+//
+// The dead letters are listed by dossier code, each with its key, code,
+// event, attempts, last error, how many of the dossier's later changes
+// wait behind it ("behind") and the path that retries it; "more" says the
+// list went past limit (100 by default, at most 1,000). A retry makes the
+// change ready at once with its attempts counted afresh, and answers 404
+// for a change that is not a dead letter.
 //
 // # Errors and security
 //
