@@ -121,10 +121,12 @@
 // portal's HoSoDongBoDVC record of the dossier as it stood after the event,
 // posted by portal.HTTPSender in batches, at least once and in order per
 // dossier, with the key "CODE#EVENT" by which the portal knows a change it
-// has already had. A post that fails is split until the changes that fail
-// on their own are found; those are retried with backoff, and after
-// -portal-attempts failures become dead letters, which hold back their own
-// dossier's later changes and no other's. Several servers on one
+// has already had. A post the portal refuses is split until the changes
+// that fail on their own are found, and a post with no answer within
+// -portal-timeout counts a failure for each of its changes; failed changes
+// are retried with backoff, and after -portal-attempts failures become
+// dead letters, which hold back their own dossier's later changes and no
+// other's. Several servers on one
 // PostgreSQL database share the work; a server killed mid-send loses
 // nothing, and its changes come back after -portal-lease. Without
 // -portal-url the outbox still records every change, so that the portal
