@@ -154,7 +154,8 @@ type Statistics struct {
 	Total  Counts  `json:"total"` // the sum of the rows
 }
 
-// A Query asks for the statistics of a period.
+// A Query asks for the statistics of a period, or for one of its
+// analyses (Late).
 type Query struct {
 	// Store holds the dossiers. Required.
 	Store dossier.Store
@@ -182,7 +183,7 @@ func Compute(ctx context.Context, q Query) (*Statistics, error) {
 	if err := q.check(); err != nil {
 		return nil, err
 	}
-	g := grouper{q: q, names: map[string]string{}, cache: map[versionKey]procedure.Procedure{}}
+	g := newGrouper(q)
 	rows := map[string]*Counts{}
 	for f, err := range facts(ctx, q.Store, q.Period) {
 		if err != nil {
@@ -224,6 +225,13 @@ func (q *Query) check() error {
 		return fmt.Errorf("%w: grouping by %s needs Query.Catalog", ErrQuery, q.By)
 	}
 	return nil
+}
+
+// checkAnalysis checks q for an analysis, which has its own groups: it
+// ignores q.By, and groups by procedure where it looks procedures up.
+func (q *Query) checkAnalysis() error {
+	q.By = ByProcedure
+	return q.check()
 }
 
 // facts yields the facts of the dossiers a period can count: from the
@@ -321,6 +329,10 @@ type grouper struct {
 	q     Query
 	names map[string]string // row key → name
 	cache map[versionKey]procedure.Procedure
+}
+
+func newGrouper(q Query) *grouper {
+	return &grouper{q: q, names: map[string]string{}, cache: map[versionKey]procedure.Procedure{}}
 }
 
 func (g *grouper) key(f dossier.Facts) string {
