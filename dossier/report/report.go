@@ -155,7 +155,7 @@ type Statistics struct {
 }
 
 // A Query asks for the statistics of a period, or for one of its
-// analyses (Late).
+// analyses (Late, Cuts, Channels, Quality, ByMonth).
 type Query struct {
 	// Store holds the dossiers. Required.
 	Store dossier.Store
@@ -169,6 +169,9 @@ type Query struct {
 	Period Period
 	// By groups the rows. Defaults to ByField.
 	By GroupBy
+	// Cuts holds the thresholds of Cuts; the other analyses ignore it.
+	// Defaults to the defaults of CutOptions.
+	Cuts CutOptions
 }
 
 // ErrQuery means a Query is incomplete or inconsistent.

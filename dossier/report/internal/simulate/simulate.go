@@ -40,10 +40,13 @@ const (
 	GenerousCode = "1.001776"
 	SlowStep     = "Thẩm định hồ sơ"
 	Agency       = "000.00.01.H26"
+	// CalendarCode has a limit in calendar days; the year files none.
+	CalendarCode = "2.001008"
 )
 
-// Catalog returns the year's catalogue: three procedures with the steps of
-// their control slips.
+// Catalog returns the year's catalogue: the three procedures of the year
+// with the steps of their control slips, a certification done on the spot
+// in 4 working hours, and a procedure whose limit is in calendar days.
 func Catalog() *procedure.Catalog {
 	all := []procedure.Channel{procedure.Direct, procedure.Online, procedure.Postal}
 	c, err := procedure.NewCatalog(
@@ -79,6 +82,10 @@ func Catalog() *procedure.Catalog {
 		procedure.Procedure{
 			Code: "2.001159", Name: "Thủ tục chứng thực bản sao từ bản chính", Field: procedure.Field{Code: "CT", Name: "Chứng thực"}, Level: procedure.Commune,
 			Duration: sla.WorkingHours(4), Channels: []procedure.Channel{procedure.Direct}, OnTheSpot: true,
+		},
+		procedure.Procedure{
+			Code: CalendarCode, Name: "Thủ tục cấp Phiếu lý lịch tư pháp", Field: procedure.Field{Code: "LLTP", Name: "Lý lịch tư pháp"}, Level: procedure.Province,
+			Duration: sla.CalendarDays(10), Channels: []procedure.Channel{procedure.Direct, procedure.Online}, OnlineLevel: procedure.Full,
 		},
 	)
 	if err != nil {
