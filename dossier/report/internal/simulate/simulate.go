@@ -186,7 +186,7 @@ func Run(ctx context.Context) (*Year, error) {
 		if n%5 == 0 {
 			pause = 24
 		}
-		if err := run(start.Add(time.Hour), GenerousCode, channels[n%2], []int{1, 8 + n%3, 3, 1}, pause); err != nil {
+		if err := run(start.Add(time.Hour), GenerousCode, channels[(n/2)%2], []int{1, 8 + n%3, 3, 1}, pause); err != nil {
 			return nil, fmt.Errorf("simulate: building permit %d: %w", n, err)
 		}
 	}

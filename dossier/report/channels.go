@@ -1,0 +1,146 @@
+package report
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/motcua/motcua/procedure"
+	"github.com/motcua/motcua/sla"
+)
+
+// ChannelShares are how a period's dossiers came in and went back, and how
+// far the catalogue is online.
+//
+// The dossier shares are over the dossiers received in the period (Counts'
+// Online + DirectOrPostal: those carried over from the period before are
+// not counted again). The procedure shares are over the procedures of the
+// catalogue in force on the period's last day, each code counted once.
+type ChannelShares struct {
+	Period Period `json:"period"`
+	// Received counts the dossiers received in the period: the Whole of
+	// the dossier shares.
+	Received int `json:"received"`
+	// Online is the share received online; OnlineFull and OnlinePartial
+	// split it by the online service level of the procedure version the
+	// dossier was received under (Decree 42/2022/NĐ-CP): "toàn trình" and
+	// "một phần". Online dossiers of a procedure the catalogue does not
+	// have are in Online only.
+	Online        Share `json:"online"`
+	OnlineFull    Share `json:"onlineFull"`
+	OnlinePartial Share `json:"onlinePartial"`
+	// Postal is the share filed by the public postal service (Decision
+	// 45/2016/QĐ-TTg); ReturnByPost the share whose result goes back by
+	// post (dossier.Facts.ReturnChannel), whatever the channel it came by.
+	Postal       Share `json:"postal"`
+	ReturnByPost Share `json:"returnByPost"`
+
+	// Procedures counts the procedures in force on the period's last day:
+	// the Whole of the procedure shares.
+	Procedures int `json:"procedures"`
+	// OnTheSpot is the share of them done "4 tại chỗ"; FullProcedures and
+	// PartialProcedures the shares offered as full and partial online
+	// services.
+	OnTheSpot         Share `json:"onTheSpot"`
+	FullProcedures    Share `json:"fullProcedures"`
+	PartialProcedures Share `json:"partialProcedures"`
+}
+
+// Legacy returns the share received online at a level 1–4 of Decree
+// 43/2011/NĐ-CP, for reports written the old way: level 4 is OnlineFull
+// and level 3 OnlinePartial (procedure.OnlineLevel.Legacy); other levels
+// accepted no dossier online, so their share is zero.
+func (c *ChannelShares) Legacy(level int) Share {
+	switch level {
+	case procedure.Full.Legacy():
+		return c.OnlineFull
+	case procedure.Partial.Legacy():
+		return c.OnlinePartial
+	}
+	return Share{Whole: c.Received}
+}
+
+// Channels measures the period's channels (see ChannelShares) in one pass
+// over the dossiers' facts. Query.Catalog is required, for the online
+// levels and the procedure shares; Query.By is ignored.
+func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
+	if err := q.checkAnalysis(); err != nil {
+		return nil, err
+	}
+	if q.Catalog == nil {
+		return nil, fmt.Errorf("%w: Channels needs Query.Catalog for the online levels", ErrQuery)
+	}
+	g := newGrouper(q)
+	var online, full, partial, postal, byPost, received int
+	for f, err := range facts(ctx, q.Store, q.Period) {
+		if err != nil {
+			return nil, err
+		}
+		var c Counts
+		if !count(&c, f, q.Period, q.Calendar) || c.Received() == 0 {
+			continue
+		}
+		received++
+		postal += c.Postal
+		if f.ReturnChannel == procedure.Postal {
+			byPost++
+		}
+		if c.Online == 1 {
+			online++
+			if p, ok := g.procedure(f); ok {
+				switch p.OnlineLevel {
+				case procedure.Full:
+					full++
+				case procedure.Partial:
+					partial++
+				}
+			}
+		}
+	}
+	s := &ChannelShares{
+		Period: q.Period, Received: received,
+		Online: Share{online, received}, OnlineFull: Share{full, received}, OnlinePartial: Share{partial, received},
+		Postal: Share{postal, received}, ReturnByPost: Share{byPost, received},
+	}
+	last := q.Period.To.Add(-time.Nanosecond)
+	var spot, fullP, partialP int
+	for p := range q.Catalog.All() {
+		if !p.InForce(last) {
+			continue
+		}
+		s.Procedures++
+		if p.OnTheSpot {
+			spot++
+		}
+		switch p.OnlineLevel {
+		case procedure.Full:
+			fullP++
+		case procedure.Partial:
+			partialP++
+		}
+	}
+	s.OnTheSpot, s.FullProcedures, s.PartialProcedures = Share{spot, s.Procedures}, Share{fullP, s.Procedures}, Share{partialP, s.Procedures}
+	return s, nil
+}
+
+// WriteText writes the shares in Vietnamese, each with what it is over.
+func (c *ChannelShares) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "Kênh tiếp nhận và trả kết quả: từ %s đến hết %s\n", c.Period.From.In(sla.ICT).Format("02/01/2006"),
+		c.Period.To.In(sla.ICT).Add(-1).Format("02/01/2006"))
+	fmt.Fprintf(bw, "Trên %s hồ sơ tiếp nhận trong kỳ:\n", Number(c.Received))
+	line := func(label string, s Share) { fmt.Fprintf(bw, "  %s: %s hồ sơ (%s)\n", label, Number(s.Part), s) }
+	line("Trực tuyến", c.Online)
+	line("  toàn trình (mức độ 4 cũ)", c.OnlineFull)
+	line("  một phần (mức độ 3 cũ)", c.OnlinePartial)
+	line("Qua dịch vụ bưu chính công ích", c.Postal)
+	line("Trả kết quả qua bưu chính công ích", c.ReturnByPost)
+	fmt.Fprintf(bw, "Trên %s thủ tục đang có hiệu lực:\n", Number(c.Procedures))
+	proc := func(label string, s Share) { fmt.Fprintf(bw, "  %s: %s thủ tục (%s)\n", label, Number(s.Part), s) }
+	proc("Dịch vụ công trực tuyến toàn trình", c.FullProcedures)
+	proc("Dịch vụ công trực tuyến một phần", c.PartialProcedures)
+	proc("Giải quyết theo hình thức 4 tại chỗ", c.OnTheSpot)
+	return bw.Flush()
+}
