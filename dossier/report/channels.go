@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/procedure"
-	"github.com/motcua/motcua/sla"
 )
 
 // ChannelShares are how a period's dossiers came in and went back, and how
@@ -128,8 +127,7 @@ func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
 // WriteText writes the shares in Vietnamese, each with what it is over.
 func (c *ChannelShares) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "Kênh tiếp nhận và trả kết quả: từ %s đến hết %s\n", c.Period.From.In(sla.ICT).Format("02/01/2006"),
-		c.Period.To.In(sla.ICT).Add(-1).Format("02/01/2006"))
+	fmt.Fprintf(bw, "Kênh tiếp nhận và trả kết quả: %s\n", c.Period)
 	fmt.Fprintf(bw, "Trên %s hồ sơ tiếp nhận trong kỳ:\n", Number(c.Received))
 	line := func(label string, s Share) { fmt.Fprintf(bw, "  %s: %s hồ sơ (%s)\n", label, Number(s.Part), s) }
 	line("Trực tuyến", c.Online)

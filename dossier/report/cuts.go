@@ -110,7 +110,8 @@ func (c Cut) String() string {
 // that time rounded up to a whole unit, at least 1, and shorter than the
 // limit.
 //
-// The Cuts are ordered by procedure code, then limit. The pass reads the
+// The Cuts are ordered by procedure code, then limit; with none to judge
+// the slice is empty, not nil. The pass reads the
 // facts, then in full only the dossiers that paused, of the procedures
 // with enough dossiers.
 func Cuts(ctx context.Context, q Query) ([]Cut, error) {
@@ -168,7 +169,7 @@ func Cuts(ctx context.Context, q Query) ([]Cut, error) {
 	}
 
 	day := dayLength(q.Calendar, q.Period.From)
-	var cuts []Cut
+	cuts := []Cut{}
 	for k, x := range groups {
 		if len(x.used) < opt.MinResolved {
 			continue

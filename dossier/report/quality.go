@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-
-	"github.com/motcua/motcua/sla"
 )
 
 // The groups of the service-quality index of Decision 766/QĐ-TTg, with
@@ -215,7 +213,7 @@ func points(p float64) string { return vi.Sprintf("%.2f", p) }
 func (x *QualityIndex) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)\n")
-	fmt.Fprintf(bw, "Kỳ đánh giá: từ %s đến hết %s\n", x.Period.From.In(sla.ICT).Format("02/01/2006"), x.Period.To.In(sla.ICT).Add(-1).Format("02/01/2006"))
+	fmt.Fprintf(bw, "Kỳ đánh giá: %s\n", x.Period)
 	fmt.Fprintf(bw, "Tổng điểm: %s/100\n\n", points(x.Total()))
 	for i, g := range x.Groups {
 		fmt.Fprintf(bw, "%d. %s: %s/%s điểm\n", i+1, g.Name, points(g.Points), points(g.Max))
