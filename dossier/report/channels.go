@@ -78,7 +78,7 @@ func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
 			return nil, err
 		}
 		var c Counts
-		if !count(&c, f, q.Period, q.Calendar) || c.Received() == 0 {
+		if !count(&c, &f, q.Period, nil) || c.Received() == 0 {
 			continue
 		}
 		received++
@@ -88,7 +88,7 @@ func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
 		}
 		if c.Online == 1 {
 			online++
-			if p, ok := g.procedure(f); ok {
+			if p, ok := g.procedure(&f); ok {
 				switch p.OnlineLevel {
 				case procedure.Full:
 					full++

@@ -125,47 +125,69 @@ func Cuts(ctx context.Context, q Query) ([]Cut, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	type key struct {
-		code  string
-		limit sla.Duration
-	}
 	type paused struct {
 		code dossier.Code
 		i    int
 	}
 	type acc struct {
-		name   string
-		used   []time.Duration
-		paused []paused
+		code, name string
+		limit      sla.Duration
+		used       []time.Duration
+		paused     []paused
 	}
+	// The dossiers by procedure version, then by the limit of their
+	// channel; versions with the same limit are joined after the pass.
 	g := newGrouper(q)
-	groups := map[key]*acc{}
+	byVersion := map[*cached][]*acc{}
 	for f, err := range facts(ctx, q.Store, q.Period) {
 		if err != nil {
 			return nil, err
 		}
 		var c Counts
-		if !count(&c, f, q.Period, q.Calendar) || c.Resolved == 0 {
+		if !count(&c, &f, q.Period, nil) || c.Resolved == 0 {
 			continue
 		}
-		p, ok := g.procedure(f)
-		if !ok {
+		v := g.lookup(&f)
+		if !v.ok {
 			continue
 		}
-		limit := p.DurationFor(f.Channel)
+		limit := v.p.DurationFor(f.Channel)
 		if u := limit.Unit(); u != sla.UnitWorkingDays && u != sla.UnitWorkingHours {
 			continue
 		}
-		k := key{f.Procedure, limit}
-		x := groups[k]
+		var x *acc
+		for _, a := range byVersion[v] {
+			if a.limit == limit {
+				x = a
+			}
+		}
 		if x == nil {
-			x = &acc{name: p.Name}
-			groups[k] = x
+			x = &acc{code: f.Procedure, name: v.p.Name, limit: limit}
+			byVersion[v] = append(byVersion[v], x)
 		}
 		if f.Pauses > 0 {
 			x.paused = append(x.paused, paused{f.Code, len(x.used)})
 		}
 		x.used = append(x.used, q.Calendar.WorkingTime(f.ReceivedAt, f.FinishedAt))
+	}
+	type key struct {
+		code  string
+		limit sla.Duration
+	}
+	groups := map[key]*acc{}
+	for _, accs := range byVersion {
+		for _, a := range accs {
+			k := key{a.code, a.limit}
+			x := groups[k]
+			if x == nil {
+				groups[k] = a
+				continue
+			}
+			for _, p := range a.paused {
+				x.paused = append(x.paused, paused{p.code, p.i + len(x.used)})
+			}
+			x.used = append(x.used, a.used...)
+		}
 	}
 
 	day := dayLength(q.Calendar, q.Period.From)

@@ -95,25 +95,38 @@ func Late(ctx context.Context, q Query) (*LateAnalysis, error) {
 	var (
 		lates    []late
 		total    int
-		resolved = map[string]int{} // by procedure
-		agencies = map[string]int{}
+		versions = map[*cached]int{} // resolved, by procedure version
+		agencies = map[string]*int{} // resolved, by agency
+		agency   string              // the last agency met, and its count
+		agencyN  *int
 	)
 	for f, err := range facts(ctx, q.Store, q.Period) {
 		if err != nil {
 			return nil, err
 		}
 		var c Counts
-		if !count(&c, f, q.Period, q.Calendar) || c.Resolved == 0 {
+		if !count(&c, &f, q.Period, nil) || c.Resolved == 0 {
 			continue
 		}
 		total++
-		resolved[f.Procedure]++
-		agencies[f.Code.Agency]++
+		v := g.lookup(&f)
+		versions[v]++
+		if agencyN == nil || f.Code.Agency != agency {
+			agency, agencyN = f.Code.Agency, agencies[f.Code.Agency]
+			if agencyN == nil {
+				agencyN = new(int)
+				agencies[agency] = agencyN
+			}
+		}
+		*agencyN++
 		if c.Late == 1 {
-			g.key(f)
-			lates = append(lates, late{f.Code, f.Procedure, g.names[f.Procedure], f.Code.Agency,
+			lates = append(lates, late{f.Code, f.Procedure, v.name, f.Code.Agency,
 				max(0, q.Calendar.WorkingTime(f.LegalDue, f.FinishedAt))})
 		}
+	}
+	resolved := map[string]int{} // by procedure
+	for v, n := range versions {
+		resolved[v.key] += n
 	}
 
 	all := newLateAcc(TotalLabel, "")
@@ -148,7 +161,7 @@ func Late(ctx context.Context, q Query) (*LateAnalysis, error) {
 		a.ByProcedure = append(a.ByProcedure, byProc[k].group(resolved[k]))
 	}
 	for _, k := range slices.Sorted(maps.Keys(byAgency)) {
-		a.ByAgency = append(a.ByAgency, byAgency[k].group(agencies[k]))
+		a.ByAgency = append(a.ByAgency, byAgency[k].group(*agencies[k]))
 	}
 	for _, x := range bySteps {
 		a.Steps = append(a.Steps, x.group(resolved[x.key]))

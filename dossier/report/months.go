@@ -52,7 +52,7 @@ func ByMonth(ctx context.Context, q Query) ([]Month, error) {
 			last = month(f.FinishedAt)
 		}
 		for i := month(f.RegisteredAt); i <= last; i++ {
-			count(&months[i].Counts, f, months[i].Period, q.Calendar)
+			count(&months[i].Counts, &f, months[i].Period, q.Calendar)
 		}
 	}
 	return months, nil

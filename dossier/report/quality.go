@@ -117,20 +117,20 @@ func Quality(ctx context.Context, q Query, in QualityInput) (*QualityIndex, erro
 			return nil, err
 		}
 		var c Counts
-		if !count(&c, f, q.Period, q.Calendar) {
+		if !count(&c, &f, q.Period, nil) {
 			continue
 		}
 		all.add(c)
 		if c.Resolved+c.Pending == 1 {
 			progress.Whole++
-			if c.Early+c.OnTime == 1 || (c.PendingInTime == 1 && f.Supplements <= 1) {
+			if c.OnTime == 1 || (c.PendingInTime == 1 && f.Supplements <= 1) {
 				progress.Part++
 			}
 		}
 	}
 	x := &QualityIndex{
 		Period: q.Period, Progress: progress,
-		OnTimeRate: Share{all.Early + all.OnTime, all.Resolved},
+		OnTimeRate: Share{all.OnTime, all.Resolved}, // early ones are in OnTime: see count
 		Online:     Share{all.Online, all.Received()},
 	}
 	scored := func(name string, max float64, s Share, at float64) QualityPart {
