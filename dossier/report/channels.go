@@ -73,12 +73,12 @@ func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
 	}
 	g := newGrouper(q)
 	var online, full, partial, postal, byPost, received int
-	for f, err := range facts(ctx, q.Store, q.Period) {
+	for j, err := range counted(ctx, q, nil) {
 		if err != nil {
 			return nil, err
 		}
-		var c Counts
-		if !count(&c, &f, q.Period, nil) || c.Received() == 0 {
+		f, c := &j.f, &j.c
+		if c.Received() == 0 {
 			continue
 		}
 		received++
@@ -88,7 +88,7 @@ func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
 		}
 		if c.Online == 1 {
 			online++
-			if p, ok := g.procedure(&f); ok {
+			if p, ok := g.procedure(f); ok {
 				switch p.OnlineLevel {
 				case procedure.Full:
 					full++

@@ -139,15 +139,15 @@ func Cuts(ctx context.Context, q Query) ([]Cut, error) {
 	// channel; versions with the same limit are joined after the pass.
 	g := newGrouper(q)
 	byVersion := map[*cached][]*acc{}
-	for f, err := range facts(ctx, q.Store, q.Period) {
+	for j, err := range counted(ctx, q, nil) {
 		if err != nil {
 			return nil, err
 		}
-		var c Counts
-		if !count(&c, &f, q.Period, nil) || c.Resolved == 0 {
+		f, c := &j.f, &j.c
+		if c.Resolved == 0 {
 			continue
 		}
-		v := g.lookup(&f)
+		v := g.lookup(f)
 		if !v.ok {
 			continue
 		}

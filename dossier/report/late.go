@@ -100,16 +100,16 @@ func Late(ctx context.Context, q Query) (*LateAnalysis, error) {
 		agency   string              // the last agency met, and its count
 		agencyN  *int
 	)
-	for f, err := range facts(ctx, q.Store, q.Period) {
+	for j, err := range counted(ctx, q, nil) {
 		if err != nil {
 			return nil, err
 		}
-		var c Counts
-		if !count(&c, &f, q.Period, nil) || c.Resolved == 0 {
+		f, c := &j.f, &j.c
+		if c.Resolved == 0 {
 			continue
 		}
 		total++
-		v := g.lookup(&f)
+		v := g.lookup(f)
 		versions[v]++
 		if agencyN == nil || f.Code.Agency != agency {
 			agency, agencyN = f.Code.Agency, agencies[f.Code.Agency]

@@ -112,15 +112,12 @@ func Quality(ctx context.Context, q Query, in QualityInput) (*QualityIndex, erro
 	}
 	var all Counts
 	var progress Share
-	for f, err := range facts(ctx, q.Store, q.Period) {
+	for j, err := range counted(ctx, q, nil) {
 		if err != nil {
 			return nil, err
 		}
-		var c Counts
-		if !count(&c, &f, q.Period, nil) {
-			continue
-		}
-		all.add(c)
+		f, c := &j.f, &j.c
+		all.add(*c)
 		if c.Resolved+c.Pending == 1 {
 			progress.Whole++
 			if c.OnTime == 1 || (c.PendingInTime == 1 && f.Supplements <= 1) {

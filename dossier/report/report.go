@@ -188,19 +188,15 @@ func Compute(ctx context.Context, q Query) (*Statistics, error) {
 	}
 	g := newGrouper(q)
 	rows := map[string]*Counts{}
-	for f, err := range facts(ctx, q.Store, q.Period) {
+	for j, err := range counted(ctx, q, q.Calendar) {
 		if err != nil {
 			return nil, err
 		}
-		var c Counts
-		if !count(&c, &f, q.Period, q.Calendar) {
-			continue
-		}
-		k := g.key(&f)
+		k := g.key(&j.f)
 		if rows[k] == nil {
 			rows[k] = &Counts{}
 		}
-		rows[k].add(c)
+		rows[k].add(j.c)
 	}
 	s := &Statistics{Period: q.Period, By: q.By}
 	for _, k := range slices.Sorted(maps.Keys(rows)) {
@@ -250,6 +246,32 @@ func facts(ctx context.Context, s dossier.Store, p Period) iter.Seq2[dossier.Fac
 				return
 			}
 			if f := d.Facts(); f.Live(p.From, p.To) && !yield(f, nil) {
+				return
+			}
+		}
+	}
+}
+
+// A judged dossier is one the period counts, with what it adds to the
+// counts.
+type judged struct {
+	f dossier.Facts
+	c Counts
+}
+
+// counted yields each dossier the period of q counts, judged by count on
+// cal (nil: see count), or the error that stopped the listing. The value
+// yielded is reused: it is valid until the next.
+func counted(ctx context.Context, q Query, cal *sla.Calendar) iter.Seq2[*judged, error] {
+	return func(yield func(*judged, error) bool) {
+		var j judged
+		for f, err := range facts(ctx, q.Store, q.Period) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			j.f, j.c = f, Counts{}
+			if count(&j.c, &j.f, q.Period, cal) && !yield(&j, nil) {
 				return
 			}
 		}

@@ -131,6 +131,13 @@ func (s *sheet) style(c1, r1, c2, r2, id int) {
 	}
 }
 
+// styles gives the cells of row, from column A on, a style each.
+func (s *sheet) styles(row int, ids []int) {
+	for i, id := range ids {
+		s.style(1+i, row, 1+i, row, id)
+	}
+}
+
 func (s *sheet) width(from, to string, w float64) {
 	if s.err == nil {
 		s.err = s.f.SetColWidth(s.name, from, to, w)
@@ -278,12 +285,7 @@ func lateSheet(sh *sheet, a *report.LateAnalysis, st styles) {
 				g.Median.Hours(), g.P90.Hours(), lost, strings.Join(worst, "; ")} {
 				sh.set(1+j, row, v)
 			}
-			sh.style(1, row, 1, row, st.number)
-			sh.style(2, row, 3, row, st.text)
-			sh.style(4, row, 5, row, st.number)
-			sh.style(6, row, 6, row, st.percent)
-			sh.style(7, row, 9, row, st.decimal)
-			sh.style(10, row, 10, row, st.text)
+			sh.styles(row, []int{st.number, st.text, st.text, st.number, st.number, st.percent, st.decimal, st.decimal, st.decimal, st.text})
 			row++
 		}
 		row++
@@ -321,16 +323,8 @@ func cutsSheet(sh *sheet, cuts []report.Cut, st styles) {
 			c.Median, c.P90, c.Max, c.Percentile, c.Basis, proposed, c.String()} {
 			sh.set(1+j, row, v)
 		}
-		sh.style(1, row, 1, row, st.number)
-		sh.style(2, row, 3, row, st.text)
-		sh.style(4, row, 4, row, st.number)
-		sh.style(5, row, 5, row, st.text)
-		sh.style(6, row, 6, row, st.number)
-		sh.style(7, row, 9, row, st.decimal)
-		sh.style(10, row, 10, row, st.number)
-		sh.style(11, row, 11, row, st.decimal)
-		sh.style(12, row, 12, row, st.number)
-		sh.style(13, row, 13, row, st.text)
+		sh.styles(row, []int{st.number, st.text, st.text, st.number, st.text, st.number,
+			st.decimal, st.decimal, st.decimal, st.number, st.decimal, st.number, st.text})
 	}
 	sh.width("A", "A", 6)
 	sh.width("B", "B", 14)
