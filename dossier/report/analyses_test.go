@@ -211,3 +211,34 @@ func TestShare(t *testing.T) {
 	assert.Equal(t, "12,5 giờ", report.Hours(hours(12.5)))
 	assert.Equal(t, "1.234,0 giờ", report.Hours(hours(1234)))
 }
+
+// Analyze's single pass gives what each function gives.
+func TestAnalyze(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := memstore.New()
+	april(t, s)
+	in := report.QualityInput{Publicity: 9, Satisfied: report.Share{Part: 3, Whole: 4}}
+	for _, q := range []report.Query{
+		yearQuery(t),
+		{Store: s, Catalog: catalog, Period: aprilPeriod, By: report.ByLevel, Cuts: report.CutOptions{MinResolved: 1}},
+	} {
+		got, err := report.Analyze(ctx, q, in)
+		require.NoError(t, err)
+		st, err := report.Compute(ctx, q)
+		require.NoError(t, err)
+		late, err := report.Late(ctx, q)
+		require.NoError(t, err)
+		cuts, err := report.Cuts(ctx, q)
+		require.NoError(t, err)
+		ch, err := report.Channels(ctx, q)
+		require.NoError(t, err)
+		x, err := report.Quality(ctx, q, in)
+		require.NoError(t, err)
+		assert.Equal(t, &report.Analyses{Statistics: st, Late: late, Cuts: cuts, Channels: ch, Quality: x}, got)
+	}
+	_, err := report.Analyze(ctx, report.Query{Store: s, Period: aprilPeriod, By: report.ByAgency}, in)
+	assert.ErrorIs(t, err, report.ErrQuery, "the catalogue is required")
+	_, err = report.Analyze(ctx, report.Query{Store: s, Catalog: catalog, Period: aprilPeriod}, report.QualityInput{Publicity: 99})
+	assert.ErrorIs(t, err, report.ErrQuery)
+}

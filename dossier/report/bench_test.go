@@ -85,8 +85,9 @@ var million = sync.OnceValue(func() *memstore.Store {
 	return store
 })
 
-// BenchmarkAnalyses1M runs each analysis, and all of them in turn, over a
-// year of a million dossiers on memstore.
+// BenchmarkAnalyses1M runs each analysis, all of them in turn, and all of
+// them in Analyze's single pass, over a year of a million dossiers on
+// memstore.
 func BenchmarkAnalyses1M(b *testing.B) {
 	ctx := context.Background()
 	q := report.Query{Store: million(), Catalog: simulate.Catalog(),
@@ -100,6 +101,10 @@ func BenchmarkAnalyses1M(b *testing.B) {
 		return err
 	}
 	months := func() error { _, err := report.ByMonth(ctx, q); return err }
+	analyze := func() error {
+		_, err := report.Analyze(ctx, q, report.QualityInput{Satisfied: report.Share{Part: 9, Whole: 10}})
+		return err
+	}
 	// The planted dossiers are what the analyses find.
 	a, err := report.Late(ctx, q)
 	if err != nil || len(a.Total.Steps) == 0 || a.Total.Steps[0].Step != simulate.SlowStep || a.Total.Steps[0].Procedure != simulate.LandCode {
@@ -125,6 +130,7 @@ func BenchmarkAnalyses1M(b *testing.B) {
 		{"Quality", []func() error{quality}},
 		{"ByMonth", []func() error{months}},
 		{"All", []func() error{compute, late, cuts, channels, quality}},
+		{"Analyze", []func() error{analyze}},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			b.ReportAllocs()

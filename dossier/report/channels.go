@@ -68,40 +68,60 @@ func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
 	if err := q.checkAnalysis(); err != nil {
 		return nil, err
 	}
+	p, err := newChannelsPass(q, newGrouper(q))
+	if err != nil {
+		return nil, err
+	}
+	if err := run(ctx, q, nil, p); err != nil {
+		return nil, err
+	}
+	return p.finish(), nil
+}
+
+// A channelsPass counts the dossiers received in the period by channel.
+type channelsPass struct {
+	q                                          Query
+	g                                          *grouper
+	online, full, partial, postal, byPost, all int
+}
+
+func newChannelsPass(q Query, g *grouper) (*channelsPass, error) {
 	if q.Catalog == nil {
 		return nil, fmt.Errorf("%w: Channels needs Query.Catalog for the online levels", ErrQuery)
 	}
-	g := newGrouper(q)
-	var online, full, partial, postal, byPost, received int
-	for j, err := range counted(ctx, q, nil) {
-		if err != nil {
-			return nil, err
-		}
-		f, c := &j.f, &j.c
-		if c.Received() == 0 {
-			continue
-		}
-		received++
-		postal += c.Postal
-		if f.ReturnChannel == procedure.Postal {
-			byPost++
-		}
-		if c.Online == 1 {
-			online++
-			if p, ok := g.procedure(f); ok {
-				switch p.OnlineLevel {
-				case procedure.Full:
-					full++
-				case procedure.Partial:
-					partial++
-				}
+	return &channelsPass{q: q, g: g}, nil
+}
+
+func (p *channelsPass) add(j *judged) {
+	f, c := &j.f, &j.c
+	if c.Received() == 0 {
+		return
+	}
+	p.all++
+	p.postal += c.Postal
+	if f.ReturnChannel == procedure.Postal {
+		p.byPost++
+	}
+	if c.Online == 1 {
+		p.online++
+		if v, ok := p.g.procedure(f); ok {
+			switch v.OnlineLevel {
+			case procedure.Full:
+				p.full++
+			case procedure.Partial:
+				p.partial++
 			}
 		}
 	}
+}
+
+// finish adds the catalogue's shares.
+func (p *channelsPass) finish() *ChannelShares {
+	q, received := p.q, p.all
 	s := &ChannelShares{
 		Period: q.Period, Received: received,
-		Online: Share{online, received}, OnlineFull: Share{full, received}, OnlinePartial: Share{partial, received},
-		Postal: Share{postal, received}, ReturnByPost: Share{byPost, received},
+		Online: Share{p.online, received}, OnlineFull: Share{p.full, received}, OnlinePartial: Share{p.partial, received},
+		Postal: Share{p.postal, received}, ReturnByPost: Share{p.byPost, received},
 	}
 	last := q.Period.To.Add(-time.Nanosecond)
 	var spot, fullP, partialP int
@@ -121,7 +141,7 @@ func Channels(ctx context.Context, q Query) (*ChannelShares, error) {
 		}
 	}
 	s.OnTheSpot, s.FullProcedures, s.PartialProcedures = Share{spot, s.Procedures}, Share{fullP, s.Procedures}, Share{partialP, s.Procedures}
-	return s, nil
+	return s
 }
 
 // WriteText writes the shares in Vietnamese, each with what it is over.

@@ -118,6 +118,41 @@ func Cuts(ctx context.Context, q Query) ([]Cut, error) {
 	if err := q.checkAnalysis(); err != nil {
 		return nil, err
 	}
+	p, err := newCutsPass(q, newGrouper(q))
+	if err != nil {
+		return nil, err
+	}
+	if err := run(ctx, q, nil, p); err != nil {
+		return nil, err
+	}
+	return p.finish(ctx)
+}
+
+// A cutsPass gathers the time used by the resolved dossiers, by procedure
+// version, then by the limit of their channel; versions with the same
+// limit are joined when it finishes.
+type cutsPass struct {
+	q         Query
+	opt       CutOptions
+	g         *grouper
+	byVersion map[*cached][]*used
+}
+
+// used is the time used by the dossiers of a procedure under a limit.
+type used struct {
+	code, name string
+	limit      sla.Duration
+	times      []time.Duration
+	paused     []paused
+}
+
+// paused names a dossier that paused, and its place in used.times.
+type paused struct {
+	code dossier.Code
+	i    int
+}
+
+func newCutsPass(q Query, g *grouper) (*cutsPass, error) {
 	if q.Catalog == nil {
 		return nil, fmt.Errorf("%w: Cuts needs Query.Catalog for the limits", ErrQuery)
 	}
@@ -125,89 +160,78 @@ func Cuts(ctx context.Context, q Query) ([]Cut, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	type paused struct {
-		code dossier.Code
-		i    int
+	return &cutsPass{q: q, opt: opt, g: g, byVersion: map[*cached][]*used{}}, nil
+}
+
+func (p *cutsPass) add(j *judged) {
+	f := &j.f
+	if j.c.Resolved == 0 {
+		return
 	}
-	type acc struct {
-		code, name string
-		limit      sla.Duration
-		used       []time.Duration
-		paused     []paused
+	v := p.g.lookup(f)
+	if !v.ok {
+		return
 	}
-	// The dossiers by procedure version, then by the limit of their
-	// channel; versions with the same limit are joined after the pass.
-	g := newGrouper(q)
-	byVersion := map[*cached][]*acc{}
-	for j, err := range counted(ctx, q, nil) {
-		if err != nil {
-			return nil, err
-		}
-		f, c := &j.f, &j.c
-		if c.Resolved == 0 {
-			continue
-		}
-		v := g.lookup(f)
-		if !v.ok {
-			continue
-		}
-		limit := v.p.DurationFor(f.Channel)
-		if u := limit.Unit(); u != sla.UnitWorkingDays && u != sla.UnitWorkingHours {
-			continue
-		}
-		var x *acc
-		for _, a := range byVersion[v] {
-			if a.limit == limit {
-				x = a
-			}
-		}
-		if x == nil {
-			x = &acc{code: f.Procedure, name: v.p.Name, limit: limit}
-			byVersion[v] = append(byVersion[v], x)
-		}
-		if f.Pauses > 0 {
-			x.paused = append(x.paused, paused{f.Code, len(x.used)})
-		}
-		x.used = append(x.used, q.Calendar.WorkingTime(f.ReceivedAt, f.FinishedAt))
+	limit := v.p.DurationFor(f.Channel)
+	if u := limit.Unit(); u != sla.UnitWorkingDays && u != sla.UnitWorkingHours {
+		return
 	}
+	var x *used
+	for _, a := range p.byVersion[v] {
+		if a.limit == limit {
+			x = a
+		}
+	}
+	if x == nil {
+		x = &used{code: f.Procedure, name: v.p.Name, limit: limit}
+		p.byVersion[v] = append(p.byVersion[v], x)
+	}
+	if f.Pauses > 0 {
+		x.paused = append(x.paused, paused{f.Code, len(x.times)})
+	}
+	x.times = append(x.times, p.q.Calendar.WorkingTime(f.ReceivedAt, f.FinishedAt))
+}
+
+// finish takes the pauses out, reading the dossiers that paused in the
+// procedures with enough dossiers, and weighs each limit.
+func (p *cutsPass) finish(ctx context.Context) ([]Cut, error) {
 	type key struct {
 		code  string
 		limit sla.Duration
 	}
-	groups := map[key]*acc{}
-	for _, accs := range byVersion {
-		for _, a := range accs {
+	groups := map[key]*used{}
+	for _, us := range p.byVersion {
+		for _, a := range us {
 			k := key{a.code, a.limit}
 			x := groups[k]
 			if x == nil {
 				groups[k] = a
 				continue
 			}
-			for _, p := range a.paused {
-				x.paused = append(x.paused, paused{p.code, p.i + len(x.used)})
+			for _, q := range a.paused {
+				x.paused = append(x.paused, paused{q.code, q.i + len(x.times)})
 			}
-			x.used = append(x.used, a.used...)
+			x.times = append(x.times, a.times...)
 		}
 	}
-
-	day := dayLength(q.Calendar, q.Period.From)
+	day := dayLength(p.q.Calendar, p.q.Period.From)
 	cuts := []Cut{}
 	for k, x := range groups {
-		if len(x.used) < opt.MinResolved {
+		if len(x.times) < p.opt.MinResolved {
 			continue
 		}
-		for _, p := range x.paused {
-			d, err := q.Store.Get(ctx, p.code)
+		for _, q := range x.paused {
+			d, err := p.q.Store.Get(ctx, q.code)
 			if err != nil {
-				return nil, fmt.Errorf("report: reading paused dossier %s: %w", p.code, err)
+				return nil, fmt.Errorf("report: reading paused dossier %s: %w", q.code, err)
 			}
-			x.used[p.i] -= pausedTime(d, q.Calendar)
+			x.times[q.i] -= pausedTime(d, p.q.Calendar)
 		}
 		unit := day
 		if k.limit.Unit() == sla.UnitWorkingHours {
 			unit = time.Hour
 		}
-		cuts = append(cuts, cut(k.code, x.name, k.limit, x.used, unit, opt))
+		cuts = append(cuts, cut(k.code, x.name, k.limit, x.times, unit, p.opt))
 	}
 	slices.SortFunc(cuts, func(a, b Cut) int {
 		return cmp.Or(cmp.Compare(a.Procedure, b.Procedure), cmp.Compare(a.Limit.Unit(), b.Limit.Unit()), cmp.Compare(a.Limit.Count(), b.Limit.Count()))

@@ -85,50 +85,65 @@ func Late(ctx context.Context, q Query) (*LateAnalysis, error) {
 	if err := q.checkAnalysis(); err != nil {
 		return nil, err
 	}
-	g := newGrouper(q)
-	type late struct {
-		code            dossier.Code
-		procedure, name string
-		agency          string
-		overrun         time.Duration
+	p := newLatePass(q, newGrouper(q))
+	if err := run(ctx, q, nil, p); err != nil {
+		return nil, err
 	}
-	var (
-		lates    []late
-		total    int
-		versions = map[*cached]int{} // resolved, by procedure version
-		agencies = map[string]*int{} // resolved, by agency
-		agency   string              // the last agency met, and its count
-		agencyN  *int
-	)
-	for j, err := range counted(ctx, q, nil) {
-		if err != nil {
-			return nil, err
-		}
-		f, c := &j.f, &j.c
-		if c.Resolved == 0 {
-			continue
-		}
-		total++
-		v := g.lookup(f)
-		versions[v]++
-		if agencyN == nil || f.Code.Agency != agency {
-			agency, agencyN = f.Code.Agency, agencies[f.Code.Agency]
-			if agencyN == nil {
-				agencyN = new(int)
-				agencies[agency] = agencyN
-			}
-		}
-		*agencyN++
-		if c.Late == 1 {
-			lates = append(lates, late{f.Code, f.Procedure, v.name, f.Code.Agency,
-				max(0, q.Calendar.WorkingTime(f.LegalDue, f.FinishedAt))})
+	return p.finish(ctx)
+}
+
+// A latePass finds the late dossiers and counts the resolved ones by
+// procedure and agency.
+type latePass struct {
+	q        Query
+	g        *grouper // by procedure
+	lates    []late
+	total    int
+	versions map[*cached]int // resolved, by procedure version
+	agencies map[string]*int // resolved, by agency
+	agency   string          // the last agency met, and its count
+	agencyN  *int
+}
+
+type late struct {
+	code            dossier.Code
+	procedure, name string
+	agency          string
+	overrun         time.Duration
+}
+
+func newLatePass(q Query, g *grouper) *latePass {
+	return &latePass{q: q, g: g, versions: map[*cached]int{}, agencies: map[string]*int{}}
+}
+
+func (p *latePass) add(j *judged) {
+	f, c := &j.f, &j.c
+	if c.Resolved == 0 {
+		return
+	}
+	p.total++
+	v := p.g.lookup(f)
+	p.versions[v]++
+	if p.agencyN == nil || f.Code.Agency != p.agency {
+		p.agency, p.agencyN = f.Code.Agency, p.agencies[f.Code.Agency]
+		if p.agencyN == nil {
+			p.agencyN = new(int)
+			p.agencies[p.agency] = p.agencyN
 		}
 	}
+	*p.agencyN++
+	if c.Late == 1 {
+		p.lates = append(p.lates, late{f.Code, f.Procedure, v.name, f.Code.Agency,
+			max(0, p.q.Calendar.WorkingTime(f.LegalDue, f.FinishedAt))})
+	}
+}
+
+// finish reads the late dossiers' control slips and makes the analysis.
+func (p *latePass) finish(ctx context.Context) (*LateAnalysis, error) {
 	resolved := map[string]int{} // by procedure
-	for v, n := range versions {
+	for v, n := range p.versions {
 		resolved[v.key] += n
 	}
-
 	all := newLateAcc(TotalLabel, "")
 	byProc, byAgency, bySteps := map[string]*lateAcc{}, map[string]*lateAcc{}, map[stepKey]*lateAcc{}
 	acc := func(m map[string]*lateAcc, key, name string) *lateAcc {
@@ -137,14 +152,13 @@ func Late(ctx context.Context, q Query) (*LateAnalysis, error) {
 		}
 		return m[key]
 	}
-	for _, l := range lates {
-		d, err := q.Store.Get(ctx, l.code)
+	for _, l := range p.lates {
+		d, err := p.q.Store.Get(ctx, l.code)
 		if err != nil {
 			return nil, fmt.Errorf("report: reading late dossier %s: %w", l.code, err)
 		}
-		losses := blame(d, l.procedure, l.overrun, q.Calendar)
-		groups := []*lateAcc{all, acc(byProc, l.procedure, l.name), acc(byAgency, l.agency, l.agency)}
-		for _, x := range groups {
+		losses := blame(d, l.procedure, l.overrun, p.q.Calendar)
+		for _, x := range []*lateAcc{all, acc(byProc, l.procedure, l.name), acc(byAgency, l.agency, l.agency)} {
 			x.add(l.overrun, losses)
 		}
 		for _, s := range losses {
@@ -156,12 +170,12 @@ func Late(ctx context.Context, q Query) (*LateAnalysis, error) {
 		}
 	}
 
-	a := &LateAnalysis{Period: q.Period, Total: all.group(total)}
+	a := &LateAnalysis{Period: p.q.Period, Total: all.group(p.total)}
 	for _, k := range slices.Sorted(maps.Keys(byProc)) {
 		a.ByProcedure = append(a.ByProcedure, byProc[k].group(resolved[k]))
 	}
 	for _, k := range slices.Sorted(maps.Keys(byAgency)) {
-		a.ByAgency = append(a.ByAgency, byAgency[k].group(*agencies[k]))
+		a.ByAgency = append(a.ByAgency, byAgency[k].group(*p.agencies[k]))
 	}
 	for _, x := range bySteps {
 		a.Steps = append(a.Steps, x.group(resolved[x.key]))

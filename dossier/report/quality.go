@@ -110,25 +110,36 @@ func Quality(ctx context.Context, q Query, in QualityInput) (*QualityIndex, erro
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	var all Counts
-	var progress Share
-	for j, err := range counted(ctx, q, nil) {
-		if err != nil {
-			return nil, err
-		}
-		f, c := &j.f, &j.c
-		all.add(*c)
-		if c.Resolved+c.Pending == 1 {
-			progress.Whole++
-			if c.OnTime == 1 || (c.PendingInTime == 1 && f.Supplements <= 1) {
-				progress.Part++
-			}
+	p := &qualityPass{}
+	if err := run(ctx, q, nil, p); err != nil {
+		return nil, err
+	}
+	return p.finish(q.Period, in), nil
+}
+
+// A qualityPass counts what the index takes from dossiers.
+type qualityPass struct {
+	all      Counts
+	progress Share
+}
+
+func (p *qualityPass) add(j *judged) {
+	c := &j.c
+	p.all.add(*c)
+	if c.Resolved+c.Pending == 1 {
+		p.progress.Whole++
+		if c.Early+c.OnTime == 1 || (c.PendingInTime == 1 && j.f.Supplements <= 1) {
+			p.progress.Part++
 		}
 	}
+}
+
+// finish scores the index.
+func (p *qualityPass) finish(period Period, in QualityInput) *QualityIndex {
 	x := &QualityIndex{
-		Period: q.Period, Progress: progress,
-		OnTimeRate: Share{all.OnTime, all.Resolved}, // early ones are in OnTime: see count
-		Online:     Share{all.Online, all.Received()},
+		Period: period, Progress: p.progress,
+		OnTimeRate: Share{p.all.Early + p.all.OnTime, p.all.Resolved},
+		Online:     Share{p.all.Online, p.all.Received()},
 	}
 	scored := func(name string, max float64, s Share, at float64) QualityPart {
 		return QualityPart{Name: name, Max: max, Share: s, FullAt: at, Points: round2(max * math.Min(1, s.Ratio()/at))}
@@ -169,7 +180,7 @@ func Quality(ctx context.Context, q Query, in QualityInput) (*QualityIndex, erro
 		qg.Points = round2(qg.Points)
 		x.Groups = append(x.Groups, qg)
 	}
-	return x, nil
+	return x
 }
 
 func (in QualityInput) check() error {

@@ -186,24 +186,39 @@ func Compute(ctx context.Context, q Query) (*Statistics, error) {
 	if err := q.check(); err != nil {
 		return nil, err
 	}
-	g := newGrouper(q)
-	rows := map[string]*Counts{}
-	for j, err := range counted(ctx, q, q.Calendar) {
-		if err != nil {
-			return nil, err
-		}
-		k := g.key(&j.f)
-		if rows[k] == nil {
-			rows[k] = &Counts{}
-		}
-		rows[k].add(j.c)
+	p := newStatsPass(q)
+	if err := run(ctx, q, q.Calendar, p); err != nil {
+		return nil, err
 	}
-	s := &Statistics{Period: q.Period, By: q.By}
-	for _, k := range slices.Sorted(maps.Keys(rows)) {
-		s.Rows = append(s.Rows, Row{Key: k, Name: g.names[k], Counts: *rows[k]})
-		s.Total.add(*rows[k])
+	return p.finish(), nil
+}
+
+// A statsPass counts the rows of the form.
+type statsPass struct {
+	q    Query
+	g    *grouper // by q.By
+	rows map[string]*Counts
+}
+
+func newStatsPass(q Query) *statsPass {
+	return &statsPass{q: q, g: newGrouper(q), rows: map[string]*Counts{}}
+}
+
+func (p *statsPass) add(j *judged) {
+	k := p.g.key(&j.f)
+	if p.rows[k] == nil {
+		p.rows[k] = &Counts{}
 	}
-	return s, nil
+	p.rows[k].add(j.c)
+}
+
+func (p *statsPass) finish() *Statistics {
+	s := &Statistics{Period: p.q.Period, By: p.q.By}
+	for _, k := range slices.Sorted(maps.Keys(p.rows)) {
+		s.Rows = append(s.Rows, Row{Key: k, Name: p.g.names[k], Counts: *p.rows[k]})
+		s.Total.add(*p.rows[k])
+	}
+	return s
 }
 
 func (q *Query) check() error {
