@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"sync"
 	"testing"
@@ -241,4 +242,23 @@ func TestAnalyze(t *testing.T) {
 	assert.ErrorIs(t, err, report.ErrQuery, "the catalogue is required")
 	_, err = report.Analyze(ctx, report.Query{Store: s, Catalog: catalog, Period: aprilPeriod}, report.QualityInput{Publicity: 99})
 	assert.ErrorIs(t, err, report.ErrQuery)
+}
+
+// The analyses write themselves as JSON, a cut with no proposal too.
+func TestAnalysesJSON(t *testing.T) {
+	t.Parallel()
+	a, err := report.Analyze(context.Background(), yearQuery(t), report.QualityInput{})
+	require.NoError(t, err)
+	b, err := json.Marshal(a)
+	require.NoError(t, err)
+	var back struct {
+		Cuts []map[string]any
+		Late struct{ Total struct{ Late int } }
+	}
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Len(t, back.Cuts, 3)
+	assert.Equal(t, "03 ngày làm việc", back.Cuts[0]["limit"])
+	assert.NotContains(t, back.Cuts[0], "proposed", "no proposal for birth")
+	assert.Equal(t, "02 ngày làm việc", back.Cuts[1]["proposed"])
+	assert.Equal(t, a.Late.Total.Late, back.Late.Total.Late)
 }

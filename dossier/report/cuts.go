@@ -68,7 +68,7 @@ type Cut struct {
 	Basis      float64 `json:"basis"`
 	// Proposed is the shorter limit proposed, in the limit's unit; zero
 	// when the evidence does not support one.
-	Proposed sla.Duration `json:"proposed"`
+	Proposed sla.Duration `json:"proposed,omitzero"`
 }
 
 // Proposes reports whether c proposes a shorter limit.
