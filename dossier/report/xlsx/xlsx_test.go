@@ -19,19 +19,16 @@ import (
 
 var year = sync.OnceValues(func() (*simulate.Year, error) { return simulate.Run(context.Background()) })
 
-// analyses runs the year and its analyses.
+// analyses runs the year and its analyses (Analyze gives what Compute,
+// Late and Cuts give, as report's tests check).
 func analyses(t *testing.T) (*report.Statistics, *report.LateAnalysis, []report.Cut) {
 	y, err := year()
 	require.NoError(t, err)
 	ctx := context.Background()
 	q := report.Query{Store: y.Store, Catalog: y.Catalog, Calendar: y.Calendar, Period: report.Period{From: y.From, To: y.To}}
-	st, err := report.Compute(ctx, q)
+	a, err := report.Analyze(ctx, q, report.QualityInput{})
 	require.NoError(t, err)
-	late, err := report.Late(ctx, q)
-	require.NoError(t, err)
-	cuts, err := report.Cuts(ctx, q)
-	require.NoError(t, err)
-	return st, late, cuts
+	return a.Statistics, a.Late, a.Cuts
 }
 
 func open(t *testing.T, st *report.Statistics, late *report.LateAnalysis, cuts []report.Cut) *excelize.File {
