@@ -4,7 +4,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
 )
 
 // A Share is Part out of Whole: the dossiers received online out of those
