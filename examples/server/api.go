@@ -14,6 +14,7 @@ import (
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/report"
+	"github.com/motcua/motcua/dossier/report/xlsx"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
@@ -632,11 +633,11 @@ func (s *server) statistics(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("format") == "csv" {
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="bieu06-%s-%s.csv"`,
-			p.From.In(sla.ICT).Format("20060102"), p.To.In(sla.ICT).Add(-1).Format("20060102")))
-	}
-	s.render(w, r, map[string]rendering{"json": {jsonType, st.WriteJSON}, "csv": {csvType, st.WriteCSV}, "text": {textType, st.WriteText}}, "json", "csv", "text")
+	attachment(w, r, "bieu06", p)
+	s.render(w, r, map[string]rendering{
+		"json": {jsonType, st.WriteJSON}, "csv": {csvType, st.WriteCSV}, "text": {textType, st.WriteText},
+		"xlsx": {xlsxType, func(w io.Writer) error { return xlsx.Write(w, st, nil, nil) }},
+	}, "json", "csv", "text", "xlsx")
 }
 
 // previousPeriod returns the start of the period before [from, to), which

@@ -739,3 +739,37 @@ func TestNamesWithoutFormatCharacters(t *testing.T) {
 	p := requireProblem(t, d.officer("POST", "/api/v1/dossiers", intake("applicant.address", "12 Hàng\u00adBạc, Hoàn Kiếm")), http.StatusBadRequest)
 	assert.Contains(t, p["detail"], "«applicant.address»", "no field takes invisible characters")
 }
+
+// The analyses answer in each of their formats, and the
+// statistics as Excel.
+func TestReportRoutes(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Nguyễn Văn An"))
+	d.clock.Set(monday0900.Add(26 * time.Hour))
+	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+code+"/resolve", nil).status)
+	q := "?from=2025-10-01&to=2025-10-31"
+	tests := []struct {
+		path, format, contentType, contains string
+	}{
+		{"statistics", "xlsx", xlsxType, "PK"},
+		{"statistics", "csv", csvType, "Tổng cộng"},
+		{"late", "json", jsonType, `"late": 0`},
+		{"late", "xlsx", xlsxType, "PK"},
+		{"cuts", "json", jsonType, "[]"},
+		{"cuts", "text", textType, ""},
+		{"online", "text", textType, "Trên 1 hồ sơ tiếp nhận trong kỳ"},
+		{"online", "json", jsonType, `"online"`},
+		{"index", "text", textType, "Quyết định 766/QĐ-TTg"},
+		{"index", "json", jsonType, `"groups"`},
+	}
+	for _, tt := range tests {
+		r := d.officer("GET", "/api/v1/reports/"+tt.path+q+"&format="+tt.format, nil)
+		require.Equal(t, http.StatusOK, r.status, "%s %s: %s", tt.path, tt.format, r.body)
+		assert.Equal(t, tt.contentType, r.header.Get("Content-Type"), tt.path)
+		assert.Contains(t, r.String(), tt.contains, "%s as %s", tt.path, tt.format)
+	}
+	p := requireProblem(t, d.officer("GET", "/api/v1/reports/late"+q+"&format=pdf", nil), http.StatusBadRequest)
+	assert.Contains(t, p["detail"], "json, xlsx")
+	assert.Equal(t, http.StatusUnauthorized, d.public("GET", "/api/v1/reports/index"+q, nil).status)
+}
