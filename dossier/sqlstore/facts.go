@@ -61,7 +61,7 @@ func (s *Store) ListFacts(ctx context.Context, from, to time.Time) iter.Seq2[dos
 // other times as their distance from it (zigzag microseconds plus one, 0
 // unset), the outcome, the number of supplement requests and the number of
 // closed pauses: unsigned varints and length-prefixed strings.
-const factsFormat = 1
+const factsFormat = 2
 
 // epoch1900 is where packed times count from: no storable time is before
 // it.
