@@ -175,6 +175,7 @@ func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	w.Header().Set("ETag", etag(d.Version))
 	writeJSON(w, http.StatusOK, s.viewDossier(d))
 }
 
@@ -264,6 +265,10 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.ifMatch(r.Context(), r, c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	d, err := a.run(s, r.Context(), c, actor(req.Actor), req, due)
 	if err != nil {
 		if name == "reschedule" && errors.Is(err, dossier.ErrInvalid) {
@@ -272,6 +277,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", etag(d.Version))
 	writeJSON(w, http.StatusOK, s.viewDossier(d))
 }
 
