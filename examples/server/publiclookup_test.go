@@ -101,7 +101,9 @@ func TestLookupNeedsSecret(t *testing.T) {
 	assert.Equal(t, false, lookup["rated"])
 
 	// The page: the same answer for a wrong secret and an unknown code.
-	page := func(c, s string) reply { return d.public("GET", "/tra-cuu?ma="+url.QueryEscape(c)+"&secret="+url.QueryEscape(s), nil) }
+	page := func(c, s string) reply {
+		return d.public("GET", "/tra-cuu?ma="+url.QueryEscape(c)+"&secret="+url.QueryEscape(s), nil)
+	}
 	p1, p2 := page(code, string(wrong)), page(unknown, string(wrong))
 	assert.Equal(t, http.StatusNotFound, p1.status)
 	assert.Equal(t, http.StatusNotFound, p2.status)
