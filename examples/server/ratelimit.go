@@ -99,7 +99,7 @@ func (l *limiter) client(key string, now time.Time) *client {
 	if ok {
 		l.lru.MoveToFront(c.elem)
 	}
-	for e := l.lru.Back(); e != nil && e != l.lru.Front(); e = l.lru.Back() {
+	for e := l.lru.Back(); e != nil && (!ok || e != c.elem); e = l.lru.Back() {
 		old := e.Value.(*client)
 		if now.Sub(old.seen) < l.idle && (ok || l.lru.Len() < l.max) {
 			break
