@@ -137,6 +137,7 @@ type handoverRow struct {
 
 type bookRow struct {
 	Code, Procedure, Applicant, Contact, Agency    string
+	CodeAgency, CodeDay                            string // the code in two lines
 	Received, Due, Transferred, Resolved, Returned string
 	Note                                           string
 }
@@ -251,6 +252,13 @@ func (s *server) form01(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Title = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 	data.Dated = vnDate(d.ReceivedAt())
+	// A reprint gives the appointment made at receipt, as the first print
+	// did; a later apology has its own form (04).
+	for _, e := range d.Events {
+		if e.Kind == dossier.KindReceive && !data.Refused {
+			data.Due = formTime(e.Due)
+		}
+	}
 	// The receipt's number is its entry in the day's tracking book: the
 	// dossier's sequence of the day.
 	data.Number = fmt.Sprintf("%04d", d.Code.Seq)
@@ -439,10 +447,11 @@ func (s *server) bookRow(d *dossier.Dossier) bookRow {
 	return row
 }
 
-// shortDate writes an instant for the book: "06/10/2025 09:00".
+// shortDate writes an instant for the book's narrow columns: "06/10/25"
+// over "09:00".
 func shortDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(sla.ICT).Format("02/01/2006 15:04")
+	return t.In(sla.ICT).Format("02/01/06\n15:04")
 }
