@@ -276,28 +276,34 @@ func (s *server) form01(w http.ResponseWriter, r *http.Request) {
 	s.renderForm(w, r, "01", data)
 }
 
-// form02 asks the applicant to supplement the dossier, with what the
-// latest supplement request listed.
-func (s *server) form02(w http.ResponseWriter, r *http.Request) {
-	d, data, ok := s.dossierForm(w, r)
-	if !ok {
-		return
+// eventForm is a form that tells of the latest event of kind k: form 02
+// (what a supplement request listed), 03 (the reasons of a refusal, and
+// never an appointment) and 05 (why handling stopped).
+func (s *server) eventForm(n, title string, k dossier.Kind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, data, ok := s.dossierForm(w, r)
+		if !ok {
+			return
+		}
+		data.Title = title
+		if k == dossier.KindRefuse {
+			data.Due = ""
+		}
+		lastEvent(d, data, k)
+		s.renderForm(w, r, n, data)
 	}
-	data.Title = "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
-	lastEvent(d, data, dossier.KindRequestSupplement)
-	s.renderForm(w, r, "02", data)
 }
 
-// form03 refuses the dossier, with the reasons.
+func (s *server) form02(w http.ResponseWriter, r *http.Request) {
+	s.eventForm("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", dossier.KindRequestSupplement)(w, r)
+}
+
 func (s *server) form03(w http.ResponseWriter, r *http.Request) {
-	d, data, ok := s.dossierForm(w, r)
-	if !ok {
-		return
-	}
-	data.Title = "Phiếu từ chối tiếp nhận giải quyết hồ sơ"
-	data.Due = "" // a refusal never carries an appointment
-	lastEvent(d, data, dossier.KindRefuse)
-	s.renderForm(w, r, "03", data)
+	s.eventForm("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", dossier.KindRefuse)(w, r)
+}
+
+func (s *server) form05(w http.ResponseWriter, r *http.Request) {
+	s.eventForm("05", "Thông báo dừng giải quyết hồ sơ", dossier.KindStop)(w, r)
 }
 
 // form04 apologises for a late dossier and asks for more time: the new
@@ -324,18 +330,6 @@ func (s *server) form04(w http.ResponseWriter, r *http.Request) {
 	}
 	data.OriginalDue = formTime(prev)
 	s.renderForm(w, r, "04", data)
-}
-
-// form05 tells the applicant that the dossier's handling has stopped, and
-// why.
-func (s *server) form05(w http.ResponseWriter, r *http.Request) {
-	d, data, ok := s.dossierForm(w, r)
-	if !ok {
-		return
-	}
-	data.Title = "Thông báo dừng giải quyết hồ sơ"
-	lastEvent(d, data, dossier.KindStop)
-	s.renderForm(w, r, "05", data)
 }
 
 // form06 is the control slip: one row per handover, with its step's

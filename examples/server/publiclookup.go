@@ -354,29 +354,14 @@ func returnChannelText(ch procedure.Channel) string {
 func nextStep(d *dossier.Dossier, n notices, rated bool) string {
 	switch d.Status() {
 	case dossier.AwaitingSupplement:
-		s := "Xin bổ sung, hoàn thiện hồ sơ"
-		if n.supplement != nil && n.supplement.Reason != "" {
-			s += ": " + n.supplement.Reason
-		}
-		return s + ". Thời gian chờ bổ sung không tính vào thời hạn giải quyết."
+		return because("Xin bổ sung, hoàn thiện hồ sơ", ": ", n.supplement) +
+			" Thời gian chờ bổ sung không tính vào thời hạn giải quyết."
 	case dossier.AwaitingPayment:
-		s := "Xin nộp phí, lệ phí để hồ sơ được tiếp tục giải quyết"
-		if n.payment != nil && n.payment.Reason != "" {
-			s += ": " + n.payment.Reason
-		}
-		return s + "."
+		return because("Xin nộp phí, lệ phí để hồ sơ được tiếp tục giải quyết", ": ", n.payment)
 	case dossier.Refused:
-		s := "Hồ sơ không được tiếp nhận giải quyết"
-		if n.refusal != nil && n.refusal.Reason != "" {
-			s += ". Lý do: " + n.refusal.Reason
-		}
-		return s + "."
+		return because("Hồ sơ không được tiếp nhận giải quyết", ". Lý do: ", n.refusal)
 	case dossier.Stopped:
-		s := "Hồ sơ đã dừng giải quyết"
-		if n.stop != nil && n.stop.Reason != "" {
-			s += ". Lý do: " + n.stop.Reason
-		}
-		return s + "."
+		return because("Hồ sơ đã dừng giải quyết", ". Lý do: ", n.stop)
 	case dossier.Resolved:
 		s := "Hồ sơ đã có kết quả. " + returnChannelText(d.ReturnChannel) + "."
 		if !rated {
@@ -440,4 +425,12 @@ func checkPublicURL(s string) error {
 		return fmt.Errorf("-public-url %q: want an absolute http:// or https:// address, such as https://motcua.example.gov.vn", s)
 	}
 	return nil
+}
+
+// because ends a sentence with the notice's reason, if it has one.
+func because(sentence, sep string, n *noticeView) string {
+	if n != nil && n.Reason != "" {
+		sentence += sep + n.Reason
+	}
+	return sentence + "."
 }
