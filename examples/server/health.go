@@ -38,6 +38,12 @@ var errStoreDown = &problem{
 	retryAfter: strconv.Itoa(storeRetryAfter),
 }
 
+// errUnhealthy answers /healthz when the store fails its probe.
+var errUnhealthy = &problem{
+	Type: errUnavailable.Type, Title: errUnavailable.Title, Status: errUnavailable.Status,
+	Detail: errUnavailable.Detail, retryAfter: strconv.Itoa(storeRetryAfter),
+}
+
 // A healthProbe remembers the last probe of the store.
 type healthProbe struct {
 	mu  sync.Mutex
@@ -53,7 +59,7 @@ type healthProbe struct {
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	if err := s.probe(r.Context()); err != nil {
 		logger(r.Context()).Warn("store is not healthy", "err", err)
-		writeProblem(w, r, errUnavailable)
+		writeProblem(w, r, errUnhealthy)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
