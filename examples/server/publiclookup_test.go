@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -154,4 +155,35 @@ func TestSecretShape(t *testing.T) {
 		assert.NotContains(t, secretAlphabet, c)
 	}
 	assert.Len(t, secretAlphabet, 31)
+}
+
+// TestLookupTimingClass: a wrong secret and an unknown code take the same
+// work; their median times, interleaved, stay within a factor of 3 of each
+// other (a loose bound, for busy CI machines).
+func TestLookupTimingClass(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code, _ := d.receiveWithSecret(anIntake("Nguyễn Văn An"))
+	unknown := strings.TrimSuffix(code, "0001") + "0999"
+	const n = 200
+	var wrong, missing []time.Duration
+	for range n {
+		for _, c := range []struct {
+			code string
+			into *[]time.Duration
+		}{{code, &wrong}, {unknown, &missing}} {
+			start := time.Now()
+			r := d.public("GET", lookupPath(c.code, "ABCDEFGHJK"), nil)
+			*c.into = append(*c.into, time.Since(start))
+			require.Equal(t, http.StatusNotFound, r.status)
+		}
+	}
+	median := func(ds []time.Duration) time.Duration {
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	mw, mu := median(wrong), median(missing)
+	t.Logf("median over %d lookups: wrong secret %v, unknown code %v", n, mw, mu)
+	assert.Less(t, float64(mw), 3*float64(mu))
+	assert.Less(t, float64(mu), 3*float64(mw))
 }
