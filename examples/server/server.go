@@ -172,7 +172,7 @@ func (s *server) routes() {
 		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, []string{"secret"}},
 		{"GET /api/v1/reports/summary", officerOnly, s.summary, []string{"from", "to", "format"}},
 		{"GET /api/v1/reports/statistics", officerOnly, s.statistics, []string{"from", "to", "by", "format"}},
-		{"GET /dossiers/{code}/receipt", printAccess, s.receipt, nil},
+		{"GET /dossiers/{code}/receipt", officerOnly, s.receipt, nil},
 		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "secret", "da-danh-gia"}},
 		{"POST /tra-cuu", citizenPage, s.ratePage, nil},
 		// The printed forms of Thông tư 03/2025/TT-VPCP (forms.go).
