@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -49,6 +50,9 @@ func main() {
 // options are the command line's settings.
 type options struct {
 	addr, db, catalog, agency, agencyName string
+	publicURL, place                      string
+	trusted                               []netip.Prefix
+	maxConns                              int
 	sync                                  syncOptions
 }
 
@@ -61,9 +65,23 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.catalog, "catalog", "", "procedure catalogue file (JSON); defaults to the shipped sample")
 	fs.StringVar(&o.agency, "agency", defaultAgency, "the desk's agency e-ID, which dossier codes are issued under")
 	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts")
+	fs.StringVar(&o.publicURL, "public-url", defaultPublicURL, "the absolute address citizens reach the lookup at, for the receipt's QR code")
+	fs.StringVar(&o.place, "place", "", "the place name the printed forms are dated at, such as Hà Nội")
+	trusted := fs.String("trusted-proxy", "", "addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For or X-Real-IP name the client")
+	fs.IntVar(&o.maxConns, "max-conns", defaultMaxConns, "the most connections open at once")
 	o.sync.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	var err error
+	if o.trusted, err = parseTrusted(*trusted); err != nil {
+		return o, err
+	}
+	if err := checkPublicURL(o.publicURL); err != nil {
+		return o, err
+	}
+	if o.maxConns < 1 {
+		return o, fmt.Errorf("-max-conns %d: want at least 1", o.maxConns)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -123,15 +141,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	srv, err := newServer(config{
 		Backend: store, Catalog: cat, Calendar: sla.Default(),
 		Agency: o.agency, AgencyName: o.agencyName, Token: token, Logger: log, WriteTimeout: writeTimeout,
+		Public: publicConfig{URL: o.publicURL, TrustedProxies: o.trusted}, Place: o.place,
 	})
 	if err != nil {
 		return err
 	}
 	hs := httpServer(srv, log)
-	ln, err := net.Listen("tcp", o.addr)
+	tcp, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
+	ln := limitConns(tcp, o.maxConns)
+	hs.ConnState = ln.ConnState
 	log.Info("listening", "addr", ln.Addr().String(), "db", sqlstore.Redact(o.db), "agency", o.agency, "procedures", cat.Len())
 
 	served := make(chan error, 1)
@@ -161,15 +182,15 @@ const writeTimeout = 60 * time.Second
 
 // httpServer sets the timeouts that keep slow or idle clients from holding
 // connections: headers within 5 s, the whole request within 30 s, the answer
-// within writeTimeout, and idle keep-alive connections closed after 2
-// minutes.
+// within writeTimeout, and idle keep-alive connections closed after
+// idleTimeout (15 s).
 func httpServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      writeTimeout,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

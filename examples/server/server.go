@@ -49,6 +49,12 @@ type config struct {
 	// has passed cannot reach the client, and the request is logged so.
 	// Defaults to 0, no limit.
 	WriteTimeout time.Duration
+	// Public is the citizens' side: the address of the lookup, the limits of
+	// the public routes and the proxies trusted to name the client.
+	Public publicConfig
+	// Place is the place name the forms are dated at ("Hà Nội, ngày …").
+	// Defaults to dots, to be filled in by hand.
+	Place string
 }
 
 // defaultAgencyName heads the receipt when no -agency-name is given.
@@ -74,6 +80,12 @@ type server struct {
 	idPrefix   string
 	idSeq      atomic.Uint64
 	writeLimit time.Duration // the http.Server's WriteTimeout, or 0
+	publicURL  string        // the lookup's absolute address, without a trailing slash
+	secrets    secrets
+	limiter    *limiter
+	healthy    healthProbe
+	forms      *forms
+	place      string
 }
 
 func newServer(cfg config) (*server, error) {
@@ -119,6 +131,9 @@ func newServer(cfg config) (*server, error) {
 		mux: http.NewServeMux(), pages: pg, origin: http.NewCrossOriginProtection(),
 		idPrefix: hex.EncodeToString(prefix[:]), writeLimit: cfg.WriteTimeout,
 	}
+	if err := s.setUpPublic(cfg); err != nil {
+		return nil, err
+	}
 	s.origin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, errCrossOrigin)
 	}))
@@ -153,15 +168,27 @@ func (s *server) routes() {
 		{"GET /api/v1/dossiers", officerOnly, s.list, []string{"from", "to", "status", "procedure", "channel", "limit", "cursor"}},
 		{"GET /api/v1/dossiers/{code}", officerOnly, s.getDossierSynced, nil},
 		{"POST /api/v1/dossiers/{code}/{action}", officerOnly, s.act, nil},
-		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, nil},
-		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, nil},
+		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, []string{"secret"}},
+		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, []string{"secret"}},
 		{"GET /api/v1/reports/summary", officerOnly, s.withPortalSynced(s.summary), []string{"from", "to", "format"}},
 		{"GET /api/v1/reports/statistics", officerOnly, s.statistics, []string{"from", "to", "by", "format"}},
+		{"GET /api/v1/reports/late", officerOnly, s.late, []string{"from", "to", "format"}},
+		{"GET /api/v1/reports/cuts", officerOnly, s.cuts, []string{"from", "to", "format"}},
+		{"GET /api/v1/reports/online", officerOnly, s.online, []string{"from", "to", "format"}},
+		{"GET /api/v1/reports/index", officerOnly, s.index, []string{"from", "to", "format"}},
 		{"GET /api/v1/portal/dead-letters", officerOnly, s.deadLetters, []string{"limit"}},
 		{"POST /api/v1/portal/dead-letters/{code}/{event}/retry", officerOnly, s.retryDeadLetter, nil},
 		{"GET /dossiers/{code}/receipt", officerOnly, s.receipt, nil},
-		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "da-danh-gia"}},
+		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "secret", "da-danh-gia"}},
 		{"POST /tra-cuu", citizenPage, s.ratePage, nil},
+		// The printed forms of Thông tư 03/2025/TT-VPCP (forms.go).
+		{"GET /ho-so/{code}/mau-01", printAccess, s.form01, nil},
+		{"GET /ho-so/{code}/mau-02", printAccess, s.form02, nil},
+		{"GET /ho-so/{code}/mau-03", printAccess, s.form03, nil},
+		{"GET /ho-so/{code}/mau-04", printAccess, s.form04, nil},
+		{"GET /ho-so/{code}/mau-05", printAccess, s.form05, nil},
+		{"GET /ho-so/{code}/mau-06", printAccess, s.form06, nil},
+		{"GET /so-theo-doi", printAccess, s.form07, []string{"from", "to"}},
 		{"GET /{$}", public, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/tra-cuu", http.StatusSeeOther)
 		}, nil},

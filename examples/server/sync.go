@@ -163,8 +163,8 @@ func (s *server) portalView(ctx context.Context, d *dossier.Dossier, v *dossierV
 	return nil
 }
 
-// getDossierSynced is the officer's dossier with, on each event, where it
-// stands with the national portal.
+// getDossierSynced is getDossier, the officer's dossier, with, on each
+// event, where it stands with the national portal.
 func (s *server) getDossierSynced(w http.ResponseWriter, r *http.Request) {
 	d, ok := s.pathDossier(w, r)
 	if !ok {
@@ -175,6 +175,7 @@ func (s *server) getDossierSynced(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", etag(d.Version))
 	writeJSON(w, http.StatusOK, v)
 }
 
