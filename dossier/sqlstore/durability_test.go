@@ -52,18 +52,7 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 			// acked maps each code the child printed to the number of events
 			// it had when the write returned.
 			acked := map[string]int{}
-			lines := make(chan string)
-			go func() {
-				defer close(lines)
-				r := bufio.NewReader(out)
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return // a line cut by the kill was never acknowledged
-					}
-					lines <- strings.TrimSuffix(line, "\n")
-				}
-			}()
+			lines := childLines(out)
 			first, ok := <-lines
 			require.True(t, ok, "the child printed nothing")
 			record(t, acked, first)
@@ -103,6 +92,24 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 			t.Logf("%d dossiers acknowledged before the kill", len(acked))
 		})
 	}
+}
+
+// childLines yields the whole lines a child process writes to out, and
+// closes when out ends: a line the kill cut was never acknowledged.
+func childLines(out io.Reader) <-chan string {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		r := bufio.NewReader(out)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			lines <- strings.TrimSuffix(line, "\n")
+		}
+	}()
+	return lines
 }
 
 // record reads a line "stored CODE EVENTS" of the child.

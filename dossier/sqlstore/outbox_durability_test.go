@@ -82,18 +82,7 @@ func TestSQLiteOutboxSurvivesKill(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, cmd.Start())
 			acked, held := map[string]bool{}, map[string]bool{}
-			lines := make(chan string)
-			go func() {
-				defer close(lines)
-				r := bufio.NewReader(out)
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return // a line cut by the kill was never acknowledged
-					}
-					lines <- strings.TrimSuffix(line, "\n")
-				}
-			}()
+			lines := childLines(out)
 			// The clock starts with the child's first lease.
 			var kill <-chan time.Time
 			record := func(line string) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/sqlstore"
+	"github.com/motcua/motcua/dossier/storetest"
 )
 
 // entryKey names an outbox entry as the portal's keys do.
@@ -170,7 +171,7 @@ func TestSetOutbox(t *testing.T) {
 // acknowledging until nothing is left delivers every event once, in order
 // per dossier. On PostgreSQL the leases lock with SKIP LOCKED; on SQLite
 // the two Stores' writers take turns at the file's lock.
-func TestOutboxAcrossInstances(t *testing.T) {
+func TestSharedConformance(t *testing.T) {
 	t.Parallel()
 	dsns := map[string]func(t *testing.T) string{
 		"SQLite":     func(t *testing.T) string { return sqliteDSN(t) },
@@ -179,86 +180,10 @@ func TestOutboxAcrossInstances(t *testing.T) {
 	for name, dsn := range dsns {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			dsn := dsn(t)
-			stores := [2]*sqlstore.Store{open(t, dsn), open(t, dsn)}
-			ctx := context.Background()
-			const dossiers, events = 60, 3
-			for i := range dossiers {
-				d := received(t, agency, i)
-				for j := 1; j < events; j++ {
-					require.NoError(t, d.Apply(transfer(base.Add(time.Duration(60+j)*time.Minute), "A", fmt.Sprintf("B%d", j))))
-				}
-				require.NoError(t, stores[i%2].Create(ctx, d))
-			}
-
-			now := time.Now()
-			var (
-				mu   sync.Mutex
-				seen = map[string]int{}
-				wg   sync.WaitGroup
-			)
-			for w := range 8 {
-				wg.Go(func() {
-					for range 10 {
-						got, _, err := stores[w%2].Lease(ctx, now, time.Hour, 3)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						mu.Lock()
-						for _, e := range got {
-							seen[entryKey(e.Code, e.Event)]++
-						}
-						mu.Unlock()
-					}
-				})
-			}
-			wg.Wait()
-			assert.Len(t, seen, dossiers, "every dossier's head, and only its head")
-			for k, n := range seen {
-				assert.Equal(t, 1, n, "%s leased %d times at once", k, n)
-			}
-
-			later := now.Add(2 * time.Hour)
-			delivered := map[dossier.Code][]int{}
-			lost := 0
-			for w := range 8 {
-				wg.Go(func() {
-					s := stores[w%2]
-					for range 1000 {
-						got, next, err := s.Lease(ctx, later, time.Hour, 4)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						if len(got) == 0 {
-							if next.IsZero() {
-								return
-							}
-							time.Sleep(time.Millisecond)
-							continue
-						}
-						mu.Lock()
-						for _, e := range got {
-							delivered[e.Code] = append(delivered[e.Code], e.Event)
-						}
-						mu.Unlock()
-						if err := s.Ack(ctx, got...); err != nil {
-							mu.Lock()
-							lost++
-							mu.Unlock()
-						}
-					}
-				})
-			}
-			wg.Wait()
-			assert.Zero(t, lost, "no leaser lost a lease it held")
-			require.Len(t, delivered, dossiers)
-			for c, got := range delivered {
-				assert.Equal(t, []int{1, 2, 3}, got, "%s: each event once, in order", c)
-			}
-			entries, _ := outboxRows(t, stores[0])
-			assert.Empty(t, entries)
+			storetest.RunShared(t, func(t *testing.T) []dossier.Store {
+				dsn := dsn(t)
+				return []dossier.Store{open(t, dsn), open(t, dsn)}
+			})
 		})
 	}
 }
