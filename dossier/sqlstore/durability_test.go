@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dossier/sqlstore"
 	"github.com/motcua/motcua/procedure"
 )
 
@@ -41,44 +42,10 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 		t.Run(fmt.Sprint(run), func(t *testing.T) {
 			dsn := sqliteDSN(t)
 			open(t, dsn).Close()
-
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSQLiteSurvivesKill$", "-test.count=1")
-			cmd.Env = append(os.Environ(), crashEnv+"="+dsn)
-			cmd.Stderr = os.Stderr
-			out, err := cmd.StdoutPipe()
-			require.NoError(t, err)
-			require.NoError(t, cmd.Start())
-
 			// acked maps each code the child printed to the number of events
 			// it had when the write returned.
 			acked := map[string]int{}
-			lines := childLines(out)
-			first, ok := <-lines
-			require.True(t, ok, "the child printed nothing")
-			record(t, acked, first)
-			kill := time.After(time.Duration(rand.IntN(400)) * time.Millisecond)
-		read:
-			for {
-				select {
-				case line, ok := <-lines:
-					if !ok {
-						break read
-					}
-					record(t, acked, line)
-				case <-kill:
-					require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
-					kill = nil
-				}
-			}
-			err = cmd.Wait()
-			var exit *exec.ExitError
-			require.ErrorAs(t, err, &exit, "the child was killed")
-			assert.Equal(t, syscall.SIGKILL, exit.Sys().(syscall.WaitStatus).Signal())
-
-			s := open(t, dsn)
-			var check string
-			require.NoError(t, s.DB().QueryRow(`PRAGMA integrity_check`).Scan(&check))
-			assert.Equal(t, "ok", check)
+			s := killChild(t, "TestSQLiteSurvivesKill", crashEnv, dsn, 400*time.Millisecond, func(line string) { record(t, acked, line) })
 			for code, events := range acked {
 				c, err := dossier.ParseCode(code)
 				require.NoError(t, err)
@@ -94,9 +61,19 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 	}
 }
 
-// childLines yields the whole lines a child process writes to out, and
-// closes when out ends: a line the kill cut was never acknowledged.
-func childLines(out io.Reader) <-chan string {
+// killChild runs the test named test in a child process, with env naming
+// the database dsn, and hands each whole line the child prints to record
+// (a line the kill cut was never acknowledged). It kills the child with
+// SIGKILL at a random moment within the given time after its first line,
+// and returns the Store on dsn once it has checked that the file is sound.
+func killChild(t *testing.T, test, env, dsn string, within time.Duration, record func(line string)) *sqlstore.Store {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+dsn)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
 	lines := make(chan string)
 	go func() {
 		defer close(lines)
@@ -109,7 +86,33 @@ func childLines(out io.Reader) <-chan string {
 			lines <- strings.TrimSuffix(line, "\n")
 		}
 	}()
-	return lines
+	first, ok := <-lines
+	require.True(t, ok, "the child printed nothing")
+	record(first)
+	kill := time.After(time.Duration(rand.Int64N(int64(within))))
+read:
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				break read
+			}
+			record(line)
+		case <-kill:
+			require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+			kill = nil
+		}
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the child was killed")
+	assert.Equal(t, syscall.SIGKILL, exit.Sys().(syscall.WaitStatus).Signal())
+
+	s := open(t, dsn)
+	var check string
+	require.NoError(t, s.DB().QueryRow(`PRAGMA integrity_check`).Scan(&check))
+	assert.Equal(t, "ok", check)
+	return s
 }
 
 // record reads a line "stored CODE EVENTS" of the child.

@@ -7,10 +7,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -75,48 +73,15 @@ func TestSQLiteOutboxSurvivesKill(t *testing.T) {
 			wg.Wait()
 			s.Close()
 
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSQLiteOutboxSurvivesKill$", "-test.count=1")
-			cmd.Env = append(os.Environ(), outboxCrashEnv+"="+dsn)
-			cmd.Stderr = os.Stderr
-			out, err := cmd.StdoutPipe()
-			require.NoError(t, err)
-			require.NoError(t, cmd.Start())
 			acked, held := map[string]bool{}, map[string]bool{}
-			lines := childLines(out)
-			// The clock starts with the child's first lease.
-			var kill <-chan time.Time
-			record := func(line string) {
+			s = killChild(t, "TestSQLiteOutboxSurvivesKill", outboxCrashEnv, dsn, 300*time.Millisecond, func(line string) {
 				switch f := strings.Fields(line); {
 				case len(f) == 2 && f[0] == "leased":
 					held[f[1]] = true
 				case len(f) == 2 && f[0] == "acked":
 					acked[f[1]], held[f[1]] = true, false
 				}
-				if kill == nil {
-					kill = time.After(time.Duration(rand.IntN(300)) * time.Millisecond)
-				}
-			}
-		read:
-			for {
-				select {
-				case line, ok := <-lines:
-					if !ok {
-						break read
-					}
-					record(line)
-				case <-kill:
-					require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
-					kill = make(chan time.Time) // never again
-				}
-			}
-			err = cmd.Wait()
-			var exit *exec.ExitError
-			require.ErrorAs(t, err, &exit, "the child was killed")
-
-			s = open(t, dsn)
-			var check string
-			require.NoError(t, s.DB().QueryRow(`PRAGMA integrity_check`).Scan(&check))
-			assert.Equal(t, "ok", check)
+			})
 			// What is left is exactly what was not acknowledged; an entry
 			// whose acknowledgement committed but was not printed counts as
 			// acknowledged.
