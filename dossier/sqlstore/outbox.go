@@ -35,12 +35,17 @@ import (
 // just committed no longer passes the readiness test when it is
 // rechecked.
 
-// headOf is true of an outbox row o that is its dossier's head.
-const headOf = `NOT EXISTS (SELECT 1 FROM dossier_outbox p WHERE p.code = o.code AND p.n < o.n)`
+// heads names, as the table heads (hc, hn), each dossier's head: its
+// lowest n. The aggregate reads the primary key (code, n) in order, once,
+// which costs far less than asking of every row whether a lower one
+// exists.
+const heads = `WITH heads (hc, hn) AS (SELECT code, min(n) FROM dossier_outbox GROUP BY code)`
 
-// readyAt is true of a head o that can be leased at $1.
-const readyAt = `o.dead = 0 AND (o.retry_at IS NULL OR o.retry_at <= $1) AND (o.lease_until IS NULL OR o.lease_until <= $1)
-	AND ` + headOf
+// fromHeads is the heads' rows, as o.
+const fromHeads = ` FROM heads JOIN dossier_outbox o ON o.code = heads.hc AND o.n = heads.hn`
+
+// ready is true of a head o that can be leased at $1.
+const ready = `o.dead = 0 AND (o.retry_at IS NULL OR o.retry_at <= $1) AND (o.lease_until IS NULL OR o.lease_until <= $1)`
 
 // leaseReturning is what Lease reads of the rows it leases.
 const leaseReturning = ` RETURNING code, n, at, attempts, last_error, retry_at`
@@ -50,10 +55,10 @@ const leaseReturning = ` RETURNING code, n, at, attempts, last_error, retry_at`
 // see the same rows; PostgreSQL locks the rows it takes, skipping those
 // another transaction holds, in a CTE, which it runs once.
 const (
-	sqliteLease = `UPDATE dossier_outbox SET lease_id = $3, lease_until = $4
-	WHERE (code, n) IN (SELECT o.code, o.n FROM dossier_outbox o WHERE ` + readyAt + `
+	sqliteLease = heads + ` UPDATE dossier_outbox SET lease_id = $3, lease_until = $4
+	WHERE (code, n) IN (SELECT o.code, o.n` + fromHeads + ` WHERE ` + ready + `
 		ORDER BY o.at, o.code, o.n LIMIT $2)` + leaseReturning
-	postgresLease = `WITH ready (c, k) AS (SELECT o.code, o.n FROM dossier_outbox o WHERE ` + readyAt + `
+	postgresLease = heads + `, ready (c, k) AS (SELECT o.code, o.n` + fromHeads + ` WHERE ` + ready + `
 		ORDER BY o.at, o.code, o.n LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
 	UPDATE dossier_outbox SET lease_id = $3, lease_until = $4 FROM ready
 	WHERE dossier_outbox.code = ready.c AND dossier_outbox.n = ready.k` + leaseReturning
@@ -63,9 +68,9 @@ const (
 // not hold is ready, at $1 for one ready now; NULL when every head is a
 // dead letter. A head another transaction is leasing at this moment counts
 // as ready, which makes the caller look again soon rather than never.
-const outboxNext = `SELECT min(CASE WHEN COALESCE(o.retry_at, $1) > COALESCE(o.lease_until, $1)
-		THEN COALESCE(o.retry_at, $1) ELSE COALESCE(o.lease_until, $1) END)
-	FROM dossier_outbox o WHERE o.dead = 0 AND (o.lease_id IS NULL OR o.lease_id <> $2) AND ` + headOf
+const outboxNext = heads + ` SELECT min(CASE WHEN COALESCE(o.retry_at, $1) > COALESCE(o.lease_until, $1)
+		THEN COALESCE(o.retry_at, $1) ELSE COALESCE(o.lease_until, $1) END)` + fromHeads + `
+	WHERE o.dead = 0 AND (o.lease_id IS NULL OR o.lease_id <> $2)`
 
 const (
 	insertOutbox = `INSERT INTO dossier_outbox (code, n, at) VALUES `
