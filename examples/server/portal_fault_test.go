@@ -185,7 +185,8 @@ func TestPortalSyncUnderFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the server binary for tens of seconds")
 	}
-	t.Parallel()
+	// Not parallel, as TestLoad is not: its load would disturb the tests
+	// that time the server.
 	dossiers := 2000
 	if raceEnabled {
 		// The race detector slows the server, the fake portal and SQLite
