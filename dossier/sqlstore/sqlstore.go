@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -49,11 +48,14 @@ var ErrUnknownScheme = errors.New("sqlstore: unknown DSN scheme")
 // one database. Call Migrate once before using a new database.
 type Store struct {
 	db      *sql.DB
-	get     atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
 	dialect Dialect
 	owned   bool // Close closes db: Open made it
 	q       queries
 	cache   cache
+	stmts   struct {
+		sync.Mutex
+		m map[string]*sql.Stmt // see prepared
+	}
 
 	// writers lets one SQLite write at a time into the database from this
 	// process: the group commits of writeLoop, the ratings, Migrate.
@@ -240,9 +242,12 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Close() error {
 	s.stopOnce.Do(s.stop)
 	var err error
-	if st := s.get.Swap(nil); st != nil {
-		err = st.Close()
+	s.stmts.Lock()
+	for _, st := range s.stmts.m {
+		err = errors.Join(err, st.Close())
 	}
+	s.stmts.m = nil
+	s.stmts.Unlock()
 	if !s.owned {
 		return err
 	}
