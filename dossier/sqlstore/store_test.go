@@ -121,11 +121,7 @@ func TestEventsAppendOnly(t *testing.T) {
 // once it reads the dossier again it appends.
 func TestAppendAfterAnotherInstance(t *testing.T) {
 	t.Parallel()
-	dsns := map[string]func(t *testing.T) string{
-		"SQLite":     func(t *testing.T) string { return sqliteDSN(t) },
-		"PostgreSQL": func(t *testing.T) string { return postgresSchema(t) },
-	}
-	for name, dsn := range dsns {
+	for name, dsn := range databases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dsn := dsn(t)
@@ -214,11 +210,7 @@ func TestCreateInvalid(t *testing.T) {
 // apply each migration once.
 func TestMigrateConcurrent(t *testing.T) {
 	t.Parallel()
-	dsns := map[string]func(t *testing.T) string{
-		"SQLite":     func(t *testing.T) string { return sqliteDSN(t) },
-		"PostgreSQL": func(t *testing.T) string { return postgresSchema(t) },
-	}
-	for name, dsn := range dsns {
+	for name, dsn := range databases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dsn := dsn(t)
