@@ -38,20 +38,17 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	if err != nil {
 		return err
 	}
+	s.prepare(ctx, s.q.nextSequence, s.q.insertDossier, s.eventsInsert(len(r.events)))
 	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		st, err := s.prepared(ctx, s.q.nextSequence)
-		if err != nil {
-			return err
-		}
 		var seq int
-		if err := tx.StmtContext(ctx, st).QueryRowContext(ctx, c.Code.Agency, c.Code.Date.String()).Scan(&seq); err != nil {
+		if err := s.inTxStmt(ctx, tx, s.q.nextSequence).QueryRowContext(ctx, c.Code.Agency, c.Code.Date.String()).Scan(&seq); err != nil {
 			return err
 		}
 		c.Code.Seq = seq
 		if !c.Code.Valid() {
 			return fmt.Errorf("%w: agency %q has issued all the numbers of %s", dossier.ErrInvalid, c.Code.Agency, c.Code.Date)
 		}
-		res, err := s.exec(ctx, tx, s.q.insertDossier, s.createArgs(r)...)
+		res, err := s.inTxStmt(ctx, tx, s.q.insertDossier).ExecContext(ctx, s.createArgs(r)...)
 		if err != nil {
 			return err
 		}
@@ -110,7 +107,8 @@ func (s *Store) read(ctx context.Context, c dossier.Code) (*dossier.Dossier, err
 // was most of a lookup's cost, and a third of the SQLite writer's.
 // database/sql prepares it again on each connection as needed, and a
 // *sql.Stmt is safe for concurrent use. Only the store's fixed queries
-// are kept.
+// are kept. It takes a connection of the pool: never call it inside a
+// transaction, which may hold the pool's only one.
 func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	s.stmts.Lock()
 	defer s.stmts.Unlock()
@@ -128,13 +126,56 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// exec runs query, prepared, in tx.
-func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+// prepare prepares queries ahead of a transaction that runs them with
+// inTxStmt. A query it cannot prepare runs unprepared, and fails there if
+// it must.
+func (s *Store) prepare(ctx context.Context, queries ...string) {
+	for _, q := range queries {
+		if q != "" {
+			s.prepared(ctx, q)
+		}
 	}
-	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
+// inTxStmt returns query's statement for tx: prepared if prepare prepared
+// it, else as it is.
+func (s *Store) inTxStmt(ctx context.Context, tx *sql.Tx, query string) txStmt {
+	s.stmts.Lock()
+	st := s.stmts.m[query]
+	s.stmts.Unlock()
+	if st == nil {
+		return unprepared{tx, query}
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+// A txStmt is a *sql.Stmt of a transaction, or a query that it runs as
+// it is.
+type txStmt interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+type unprepared struct {
+	tx    *sql.Tx
+	query string
+}
+
+func (u unprepared) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return u.tx.ExecContext(ctx, u.query, args...)
+}
+
+func (u unprepared) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return u.tx.QueryRowContext(ctx, u.query, args...)
+}
+
+// eventsInsert returns the insert of k events that creates and appends
+// prepare, or "" for more events than they usually write.
+func (s *Store) eventsInsert(k int) string {
+	if k < 1 || k >= len(s.eventInserts) {
+		return ""
+	}
+	return s.eventInserts[k]
 }
 
 // Append implements dossier.Store. It applies the events to the dossier at
@@ -173,8 +214,9 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 	if err != nil {
 		return nil, err
 	}
+	s.prepare(ctx, s.q.updateDossier, s.eventsInsert(len(r.events)))
 	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, s.q.updateDossier, append([]any{d.ID, int64(version)}, s.factArgs(d)...)...)
+		res, err := s.inTxStmt(ctx, tx, s.q.updateDossier).ExecContext(ctx, append([]any{d.ID, int64(version)}, s.factArgs(d)...)...)
 		if err != nil {
 			return err
 		}
@@ -196,7 +238,7 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 }
 
 // insertEvents inserts the value lists of events, in batches under the
-// dialects' limits on parameters. The inserts of the few events that
+// dialects' limits on parameters; the inserts of the few events that
 // creates and appends write are prepared.
 func (s *Store) insertEvents(ctx context.Context, db execQuerier, events [][]any) error {
 	for len(events) > 0 {
@@ -205,10 +247,13 @@ func (s *Store) insertEvents(ctx context.Context, db execQuerier, events [][]any
 		for _, e := range events[:k] {
 			args = append(args, e...)
 		}
-		query := s.q.insertEvents + s.valuesList(k, eventsEach)
+		query := s.eventsInsert(k)
+		if query == "" {
+			query = s.q.insertEvents + s.valuesList(k, eventsEach)
+		}
 		var err error
-		if tx, ok := db.(*sql.Tx); ok && k <= 4 {
-			_, err = s.exec(ctx, tx, query, args...)
+		if tx, ok := db.(*sql.Tx); ok {
+			_, err = s.inTxStmt(ctx, tx, query).ExecContext(ctx, args...)
 		} else {
 			_, err = db.ExecContext(ctx, query, args...)
 		}

@@ -56,6 +56,7 @@ type Store struct {
 		sync.Mutex
 		m map[string]*sql.Stmt // see prepared
 	}
+	eventInserts [5]string // the inserts of 1 to 4 events
 
 	// writers lets one SQLite write at a time into the database from this
 	// process: the group commits of writeLoop, the ratings, Migrate.
@@ -213,6 +214,13 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 		s.q = postgresQueries
 	case SQLite:
 		s.q = sqliteQueries
+	default:
+		return nil, fmt.Errorf("sqlstore: unknown dialect %d: want PostgreSQL or SQLite", uint8(d))
+	}
+	for k := 1; k < len(s.eventInserts); k++ {
+		s.eventInserts[k] = s.q.insertEvents + s.valuesList(k, eventsEach)
+	}
+	if d == SQLite {
 		s.writers = make(chan struct{}, 1)
 		s.reqs = make(chan *request, maxBatch)
 		s.stopped = make(chan struct{})
@@ -222,8 +230,6 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 			<-s.stopped
 		}
 		go s.writeLoop(quit)
-	default:
-		return nil, fmt.Errorf("sqlstore: unknown dialect %d: want PostgreSQL or SQLite", uint8(d))
 	}
 	return s, nil
 }
