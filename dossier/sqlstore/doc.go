@@ -118,7 +118,7 @@
 // every write, refresh the cache; another process's append makes a cached
 // copy stale, which costs its holder one ErrConflict.
 //
-// # Group commit on SQLite
+// # Group commits
 //
 // SQLite has one writer at a time, and with synchronous FULL each commit
 // waits for the disk. A Store therefore runs its creates and appends on
@@ -132,9 +132,15 @@
 // process's write lock, gives up with nothing written; once the writer
 // has taken the request, the caller waits for the commit, so that an
 // error always means nothing was written. Ratings and Migrate take the
-// same write turn. PostgreSQL runs each write in a transaction of its
-// own: its row locks let writers proceed in parallel, and it groups their
-// commits itself.
+// same write turn.
+//
+// On PostgreSQL, creates are grouped the same way, at most 64 at a time:
+// a create holds its day's sequence row until it commits, so that a
+// failed one gives its number back, and creates for one agency and day
+// would otherwise commit one after another. A group takes the sequence
+// rows in a fixed order, so that instances never wait for each other in a
+// circle. Appends run each in a transaction of its own: their row locks
+// let appends to different dossiers proceed at once.
 //
 // Get and List read a dossier and its events in one statement, so one
 // snapshot; List streams its rows and closes them when the consumer stops.

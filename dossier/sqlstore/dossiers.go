@@ -39,7 +39,7 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 		return err
 	}
 	s.prepare(ctx, s.q.nextSequence, s.q.insertDossier, s.eventsInsert(len(r.events)))
-	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.group(ctx, c.Code.Agency+" "+c.Code.Date.String(), func(ctx context.Context, tx *sql.Tx) error {
 		var seq int
 		if err := s.inTxStmt(ctx, tx, s.q.nextSequence).QueryRowContext(ctx, c.Code.Agency, c.Code.Date.String()).Scan(&seq); err != nil {
 			return err

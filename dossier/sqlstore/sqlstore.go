@@ -66,8 +66,8 @@ type Store struct {
 	// whose row locks do better.
 	writers chan struct{}
 
-	// reqs queues the creates and appends for the SQLite writer, which
-	// closes stopped when it returns; nil for PostgreSQL.
+	// reqs queues the writes for the store's writer (see group), which
+	// closes stopped when it returns.
 	reqs     chan *request
 	stopped  chan struct{}
 	stop     func()
@@ -208,7 +208,7 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New needs a *sql.DB")
 	}
-	s := &Store{db: db, dialect: d, stop: func() {}}
+	s := &Store{db: db, dialect: d}
 	switch d {
 	case PostgreSQL:
 		s.q = postgresQueries
@@ -222,15 +222,15 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 	}
 	if d == SQLite {
 		s.writers = make(chan struct{}, 1)
-		s.reqs = make(chan *request, maxBatch)
-		s.stopped = make(chan struct{})
-		quit := make(chan struct{})
-		s.stop = func() {
-			close(quit)
-			<-s.stopped
-		}
-		go s.writeLoop(quit)
 	}
+	s.reqs = make(chan *request, maxBatch)
+	s.stopped = make(chan struct{})
+	quit := make(chan struct{})
+	s.stop = func() {
+		close(quit)
+		<-s.stopped
+	}
+	go s.writeLoop(quit)
 	return s, nil
 }
 
@@ -241,7 +241,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // tables or run reports in SQL.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close stops the store's SQLite writer, once the writes it has begun are
+// Close stops the store's writer, once the writes it has begun are
 // committed, and closes the connection pool if Open made it; a Store from
 // New leaves the caller's *sql.DB open. Writes still waiting for their
 // turn return ErrClosed.
