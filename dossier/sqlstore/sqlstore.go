@@ -45,7 +45,8 @@ var ErrUnknownScheme = errors.New("sqlstore: unknown DSN scheme")
 
 // A Store keeps dossiers (and ratings) in PostgreSQL or SQLite. It is safe
 // for concurrent use, and several Stores, in one process or many, may share
-// one database. Call Migrate once before using a new database.
+// one database. Call Migrate once before using a new database, and Close
+// when done: a Store runs a goroutine that commits its writes in groups.
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
