@@ -181,9 +181,14 @@ func (s *Store) runBatch(ctx context.Context, tx *sql.Tx, live []*request) error
 					return fmt.Errorf("undoing a failed write: %w", err)
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `RELEASE request`); err != nil {
-				tx.Rollback()
-				return err
+			// PostgreSQL keeps the savepoints of a transaction nested
+			// without harm, and each statement is a round trip to the
+			// server that the whole group waits for; SQLite's are free.
+			if s.dialect == SQLite {
+				if _, err := tx.ExecContext(ctx, `RELEASE request`); err != nil {
+					tx.Rollback()
+					return err
+				}
 			}
 		}
 		if r.err == nil {
