@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -126,32 +127,47 @@ func record(t *testing.T, acked map[string]int, line string) {
 	acked[f[1]] = max(acked[f[1]], n)
 }
 
-// crashChild receives dossiers at a desk until it is killed, printing each
-// code, with its number of events, once the store has acknowledged it.
-// Every other dossier is then moved on to a step, an Update that appends
-// an event.
+// crashChild receives dossiers at four desks at once until it is killed,
+// so that the store commits them in groups, printing each code, with its
+// number of events, once the store has acknowledged it. Every other
+// dossier is then moved on to a step, an Append of an event.
 func crashChild(t *testing.T, dsn string) {
 	s := open(t, dsn)
 	svc, err := dossier.NewService(dossier.Config{Store: s, Catalog: catalog(t), Agency: agency})
 	require.NoError(t, err)
 	ctx := context.Background()
+	var mu sync.Mutex
 	w := bufio.NewWriter(os.Stdout)
 	print := func(d *dossier.Dossier) {
+		mu.Lock()
+		defer mu.Unlock()
 		fmt.Fprintf(w, "stored %s %d\n", d.Code, len(d.Events))
 		w.Flush()
 	}
 	// A deadline, in case the parent dies before it kills.
-	for end := time.Now().Add(time.Minute); time.Now().Before(end); {
-		d, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001193", Channel: procedure.Direct,
-			Applicant: dossier.Applicant{Name: "Lê Văn Cường"}, Actor: "một cửa"})
-		require.NoError(t, err)
-		print(d)
-		if d.Code.Seq%2 == 0 {
-			d, err = svc.Transfer(ctx, d.Code, "một cửa", "Phòng Tư pháp")
-			require.NoError(t, err)
-			print(d)
-		}
+	end := time.Now().Add(time.Minute)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for time.Now().Before(end) {
+				d, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001193", Channel: procedure.Direct,
+					Applicant: dossier.Applicant{Name: "Lê Văn Cường"}, Actor: "một cửa"})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				print(d)
+				if d.Code.Seq%2 == 0 {
+					if d, err = svc.Transfer(ctx, d.Code, "một cửa", "Phòng Tư pháp"); err != nil {
+						t.Error(err)
+						return
+					}
+					print(d)
+				}
+			}
+		})
 	}
+	wg.Wait()
 	io.WriteString(os.Stderr, "crash child: never killed\n")
 	os.Exit(3)
 }

@@ -107,22 +107,21 @@ const maxEntriesPerStatement = 1000
 // safe for concurrent use.
 func (s *Store) SetOutbox(on bool) { s.noOutbox.Store(!on) }
 
-// insertOutbox records, in tx, the entries of events, the new events of
-// the dossier with code c. One entry, what a receipt or an action writes,
-// goes through a statement prepared once, as parsing it again cost a
-// receipt on SQLite a tenth of its time; more go in statements of many
-// rows under the parameter limits.
-func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, code string, events []dossier.Event) error {
-	if s.noOutbox.Load() || len(events) == 0 {
-		return nil
+// outboxInsert returns the insert of k outbox entries that creates and
+// appends prepare: that of one, what a receipt or an action writes, whose
+// parsing cost a receipt on SQLite a tenth of its time; "" for more.
+func (s *Store) outboxInsert(k int) string {
+	if k != 1 || s.noOutbox.Load() {
+		return ""
 	}
-	if len(events) == 1 {
-		st, err := s.prepared(ctx, &s.insertEntry, insertOutbox+`($1, $2, $3)`)
-		if err != nil {
-			return err
-		}
-		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, code, int64(events[0].N), s.timeArg(events[0].At))
-		return err
+	return insertOutbox + `($1, $2, $3)`
+}
+
+// insertOutbox records, in tx, the entries of events, the new events of
+// the dossier with code c, in statements under the parameter limits.
+func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, code string, events []dossier.Event) error {
+	if s.noOutbox.Load() {
+		return nil
 	}
 	for len(events) > 0 {
 		k := min(len(events), maxEventsPerInsert)
@@ -130,7 +129,11 @@ func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, code string, event
 		for _, e := range events[:k] {
 			args = append(args, code, int64(e.N), s.timeArg(e.At))
 		}
-		if _, err := tx.ExecContext(ctx, insertOutbox+s.valuesList(k, 3), args...); err != nil {
+		query := s.outboxInsert(k)
+		if query == "" {
+			query = insertOutbox + s.valuesList(k, 3)
+		}
+		if _, err := s.inTxStmt(ctx, tx, query).ExecContext(ctx, args...); err != nil {
 			return err
 		}
 		events = events[k:]
@@ -364,7 +367,7 @@ func (s *Store) Retry(ctx context.Context, c dossier.Code, event int) error {
 // statement, prepared once.
 func (s *Store) Pending(ctx context.Context, c dossier.Code) ([]dossier.OutboxEntry, error) {
 	doing := "reading the outbox entries of " + c.String()
-	st, err := s.prepared(ctx, &s.pending, pendingOutbox)
+	st, err := s.prepared(ctx, pendingOutbox)
 	if err != nil {
 		return nil, s.fail(doing, err)
 	}
