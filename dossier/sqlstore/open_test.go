@@ -110,6 +110,14 @@ func TestNew(t *testing.T) {
 	require.NoError(t, s.Create(context.Background(), d))
 	_, err = s.Append(context.Background(), d.Code, d.Version, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindTransfer, Actor: "A", Receiver: "B"})
 	require.NoError(t, err)
+	// The outbox too, on the one connection.
+	entries, err := s.Pending(context.Background(), d.Code)
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+	leased, _, err := s.Lease(context.Background(), base, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, leased, 1)
+	require.NoError(t, s.Ack(context.Background(), leased...))
 	require.NoError(t, s.Close())
 	require.NoError(t, db.Ping(), "the caller's pool stays open")
 
