@@ -177,8 +177,8 @@
 // SQLite.
 //
 // SetOutbox(false) stops recording entries: for measuring their cost (one
-// row, one more page to write per commit: 5–10 % of a receipt on SQLite,
-// see BenchmarkSQLiteReceiveOutbox), or for an embedder that reaches the
+// row, one more page to write per commit: about a tenth of a receipt's
+// time on SQLite, see BenchmarkSQLiteReceiveOutbox), or for an embedder that reaches the
 // portal some other way. The changes committed meanwhile are never
 // delivered.
 //
