@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,9 +23,8 @@ import (
 
 // Defaults of the flags.
 const (
-	defaultAddr   = ":8080"
-	defaultDB     = "sqlite:motcua.db"
-	defaultAgency = "000.00.01.H26"
+	defaultAddr = ":8080"
+	defaultDB   = "sqlite:motcua.db"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGINT or
@@ -37,6 +34,17 @@ const shutdownGrace = 30 * time.Second
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "officer" {
+		err := officerCommand(ctx, os.Args[2:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		if err != nil {
+			if !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintln(os.Stderr, "server officer:", err)
+			}
+			os.Exit(2)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
@@ -48,7 +56,8 @@ func main() {
 
 // options are the command line's settings.
 type options struct {
-	addr, db, catalog, agency, agencyName string
+	addr, db, catalog, agency, agencyName, agenciesFile string
+	behindTLS                                           bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -58,18 +67,36 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.addr, "addr", defaultAddr, "address to listen on")
 	fs.StringVar(&o.db, "db", defaultDB, "database: sqlite:PATH, postgres://user:pass@host/db, or memory")
 	fs.StringVar(&o.catalog, "catalog", "", "procedure catalogue file (JSON); defaults to the shipped sample")
-	fs.StringVar(&o.agency, "agency", defaultAgency, "the desk's agency e-ID, which dossier codes are issued under")
-	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts")
+	fs.StringVar(&o.agency, "agency", defaultAgency, "the desk's agency e-ID, which dossier codes are issued under (one agency; see -agencies)")
+	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts (one agency; see -agencies)")
+	fs.StringVar(&o.agenciesFile, "agencies", "", "a JSON file of the agencies the centre hosts, [{\"id\": e-ID, \"name\": name}, …], instead of -agency and -agency-name")
+	fs.BoolVar(&o.behindTLS, "behind-tls", false, "a proxy in front serves the pages over TLS: make session cookies Secure")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q (the account commands are: server officer add|passwd|disable|enable|token|list)", fs.Arg(0))
 	}
 	if !dossier.ValidAgency(o.agency) {
 		return o, fmt.Errorf("-agency %q is not an agency e-ID such as 000.00.01.H26", o.agency)
 	}
+	if o.agenciesFile != "" {
+		var both bool
+		fs.Visit(func(f *flag.Flag) { both = both || f.Name == "agency" || f.Name == "agency-name" })
+		if both {
+			return o, errors.New("-agencies lists the agencies: use it or -agency and -agency-name, not both")
+		}
+	}
 	return o, nil
+}
+
+// agencies returns the agencies the options name: the file of -agencies, or
+// the one agency of -agency and -agency-name.
+func (o options) agencies() (*agencyList, error) {
+	if o.agenciesFile != "" {
+		return loadAgencies(o.agenciesFile)
+	}
+	return newAgencyList([]agency{{ID: o.agency, Name: o.agencyName}})
 }
 
 // run serves until ctx is done, then shuts down: the listener closes, the
@@ -88,14 +115,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 
+	agencies, err := o.agencies()
+	if err != nil {
+		return err
+	}
 	token := strings.TrimSpace(getenv("MOTCUA_OFFICER_TOKEN"))
-	switch {
-	case token == "":
-		if token, err = newToken(); err != nil {
-			return err
-		}
-		log.Warn("no MOTCUA_OFFICER_TOKEN: generated an officer token for this run", "token", token)
-	case len(token) < minTokenLen:
+	if token != "" && len(token) < minTokenLen {
 		return fmt.Errorf("MOTCUA_OFFICER_TOKEN is too short: use at least %d characters", minTokenLen)
 	}
 
@@ -114,10 +139,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}()
 
 	srv, err := newServer(config{
-		Backend: store, Catalog: cat, Calendar: sla.Default(),
-		Agency: o.agency, AgencyName: o.agencyName, Token: token, Logger: log, WriteTimeout: writeTimeout,
+		Backend: store, Catalog: cat, Calendar: sla.Default(), Agencies: agencies.all(), BehindTLS: o.behindTLS,
+		Logger: log, WriteTimeout: writeTimeout,
 	})
 	if err != nil {
+		return err
+	}
+	if err := srv.start(ctx, token, stderr); err != nil {
 		return err
 	}
 	hs := httpServer(srv, log)
@@ -125,7 +153,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", sqlstore.Redact(o.db), "agency", o.agency, "procedures", cat.Len())
+	log.Info("listening", "addr", ln.Addr().String(), "db", sqlstore.Redact(o.db), "agencies", len(agencies.all()), "procedures", cat.Len())
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -168,17 +196,8 @@ func httpServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
-// minTokenLen is the shortest officer token the server takes.
+// minTokenLen is the shortest MOTCUA_OFFICER_TOKEN the server takes.
 const minTokenLen = 16
-
-// newToken makes a random officer token of 256 bits.
-func newToken() (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
 
 func loadCatalog(path string) (*procedure.Catalog, error) {
 	f, err := os.Open(path)

@@ -122,8 +122,12 @@ type receiptData struct {
 // hồ sơ và hẹn trả kết quả" handed to the applicant (form 01, Circular
 // 01/2018/TT-VPCP).
 func (s *server) receipt(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.pathDossier(w, r)
+	d, ok := s.officerDossier(w, r)
 	if !ok {
+		return
+	}
+	if o := signedIn(r).officer; !o.may(dutyPrint, d.Status()) {
+		s.fail(w, r, forbidden(o, dutyPrint))
 		return
 	}
 	if d.ReceivedAt().IsZero() {
@@ -133,7 +137,7 @@ func (s *server) receipt(w http.ResponseWriter, r *http.Request) {
 	}
 	received := d.ReceivedAt().In(sla.ICT)
 	data := receiptData{
-		Style: s.pages.style, AgencyName: s.agencyName, Agency: d.Code.Agency,
+		Style: s.pages.style, AgencyName: s.agencies.name(d.Code.Agency), Agency: d.Code.Agency,
 		Dated: fmt.Sprintf("ngày %02d tháng %02d năm %d", received.Day(), received.Month(), received.Year()),
 		Code:  d.Code.String(), Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: d.Procedure,
 		Channel: d.Channel.String(), ReturnChannel: d.ReturnChannel.String(),
