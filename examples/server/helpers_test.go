@@ -339,6 +339,8 @@ func newBrowser(t testing.TB, base string) *browser {
 	return &browser{t: t, base: base, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
+func (d *desk) newBrowser() *browser { return newBrowser(d.t, d.http.URL) }
+
 // signIn signs in as username with testPassword and reads the queue.
 func (d *desk) signIn(username string) *browser {
 	d.t.Helper()
