@@ -382,6 +382,7 @@ func (b *browser) get(path string) reply {
 func (b *browser) post(path string, form url.Values) reply {
 	b.t.Helper()
 	if _, ok := form["csrf"]; !ok && b.csrf != "" {
+		form = cloneValues(form)
 		form.Set("csrf", b.csrf)
 	}
 	req, err := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))

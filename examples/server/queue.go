@@ -197,36 +197,45 @@ func (a *queryArgs) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// conds returns the condition of each filter, and the WHERE of the queue.
-func (q queueQuery) conds(args *queryArgs) (where string, conds [queueFilters]string) {
-	where = "queued = 1"
-	if q.agency != "" {
-		where += " AND agency = " + args.add(q.agency)
+// where is the condition of the queue, with its arguments.
+func (q queueQuery) where(args *queryArgs) string {
+	if q.agency == "" {
+		return "queued = 1"
 	}
-	now, tomorrow := args.add(micros(q.now)), args.add(micros(q.tomorrow))
-	conds[allOpen] = "1 = 1"
-	conds[mine] = "holder = " + args.add(q.holder)
-	conds[dueToday] = fmt.Sprintf("status IN (2, 4) AND legal_due >= %s AND legal_due < %s", now, tomorrow)
-	conds[overdue] = fmt.Sprintf("(status IN (2, 4) AND legal_due < %s OR status IN (5, 6) AND paused_since > legal_due)", now)
-	conds[awaitingSupplement] = "status = 5"
-	conds[awaitingPayment] = "status = 6"
-	return where, conds
+	return "queued = 1 AND agency = " + args.add(q.agency)
+}
+
+// cond is the condition of a filter. Each adds the arguments it uses only:
+// PostgreSQL cannot type a parameter that no condition uses.
+func (q queueQuery) cond(f queueFilter, args *queryArgs) string {
+	switch f {
+	case mine:
+		return "holder = " + args.add(q.holder)
+	case dueToday:
+		return fmt.Sprintf("status IN (2, 4) AND legal_due >= %s AND legal_due < %s", args.add(micros(q.now)), args.add(micros(q.tomorrow)))
+	case overdue:
+		return fmt.Sprintf("(status IN (2, 4) AND legal_due < %s OR status IN (5, 6) AND paused_since > legal_due)", args.add(micros(q.now)))
+	case awaitingSupplement:
+		return "status = 5"
+	case awaitingPayment:
+		return "status = 6"
+	}
+	return "1 = 1"
 }
 
 // counts counts the queue under each filter, in one pass over the index.
 func (ds *deskStore) counts(ctx context.Context, q queueQuery) ([queueFilters]int, error) {
 	var args queryArgs
-	where, conds := q.conds(&args)
-	sums := make([]string, len(conds))
-	for i, c := range conds {
-		sums[i] = "COALESCE(SUM(CASE WHEN " + c + " THEN 1 ELSE 0 END), 0)"
+	sums := make([]string, queueFilters)
+	for f := range queueFilters {
+		sums[f] = "COALESCE(SUM(CASE WHEN " + q.cond(f, &args) + " THEN 1 ELSE 0 END), 0)"
 	}
 	var out [queueFilters]int
 	dest := make([]any, len(out))
 	for i := range out {
 		dest[i] = &out[i]
 	}
-	err := ds.db.QueryRowContext(ctx, "SELECT "+strings.Join(sums, ", ")+" FROM desk_queue WHERE "+where, args...).Scan(dest...)
+	err := ds.db.QueryRowContext(ctx, "SELECT "+strings.Join(sums, ", ")+" FROM desk_queue WHERE "+q.where(&args), args...).Scan(dest...)
 	return out, err
 }
 
@@ -241,8 +250,7 @@ type queueItem struct {
 // due time, then code.
 func (ds *deskStore) page(ctx context.Context, q queueQuery, f queueFilter, limit, offset int) ([]queueItem, error) {
 	var args queryArgs
-	where, conds := q.conds(&args)
-	query := "SELECT code, version FROM desk_queue WHERE " + where + " AND " + conds[f] +
+	query := "SELECT code, version FROM desk_queue WHERE " + q.where(&args) + " AND " + q.cond(f, &args) +
 		" ORDER BY legal_due, code LIMIT " + args.add(limit) + " OFFSET " + args.add(offset)
 	rows, err := ds.db.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -130,7 +131,7 @@ func (s *server) dossierData(r *http.Request, d *dossier.Dossier) *dossierData {
 	}
 	data.Left, data.Overdue = s.timeLeft(d, now)
 	for _, e := range d.Events {
-		data.Events = append(data.Events, eventRow{N: e.N, At: dateTime(e.At), Kind: e.Kind.String(), Actor: e.Actor, Facts: eventFacts(e)})
+		data.Events = append(data.Events, eventRow{N: e.N, At: dateTime(e.At), Kind: upperFirst(e.Kind.String()), Actor: e.Actor, Facts: eventFacts(e)})
 	}
 	for _, h := range d.Handovers() {
 		row := slipRow{Step: h.Step, From: h.From, To: h.To, At: dateTime(h.At), Due: dateTime(h.Due), Done: dateTime(h.Done)}
@@ -186,16 +187,28 @@ func eventFacts(e dossier.Event) []string {
 	add("Hạn của bước", dateTime(e.StepDue))
 	add("Hẹn trả", dateTime(e.Due))
 	add("Hạn theo quy định", dateTime(e.LegalDue))
-	if !e.ProcedureVersion.IsZero() {
-		add("Phiên bản thủ tục", e.ProcedureVersion.String())
+	if v := e.ProcedureVersion; !v.IsZero() {
+		add("Phiên bản thủ tục", "có hiệu lực từ "+v.At(0, 0).Format("02/01/2006"))
 	}
 	if !e.Limit.IsZero() {
 		add("Thời hạn", e.Limit.String())
 	}
 	if e.ClockSkew != 0 {
-		add("Đồng hồ máy chủ chậm", e.ClockSkew.String())
+		add("Ghi theo thời điểm sự kiện trước; đồng hồ máy chủ chậm", skewText(e.ClockSkew))
 	}
 	return out
+}
+
+// skewText writes a clock's lag for people: "2 phút 5 giây", "0,250 giây".
+func skewText(d time.Duration) string {
+	if d < time.Second {
+		return strings.Replace(fmt.Sprintf("%.3f giây", d.Seconds()), ".", ",", 1)
+	}
+	d = d.Round(time.Second)
+	if m := int(d / time.Minute); m > 0 {
+		return fmt.Sprintf("%d phút %d giây", m, int(d%time.Minute/time.Second))
+	}
+	return fmt.Sprintf("%d giây", int(d/time.Second))
 }
 
 // longTimeOrEmpty is longTime, and "" for the zero time.

@@ -137,7 +137,11 @@ func (s *server) fillReceive(r *http.Request, data *receiveData, p procedure.Pro
 		data.ReturnChannels = append(data.ReturnChannels, option{Value: k, Text: upperFirst(ch.String()), Selected: k == f.ReturnChannel})
 	}
 	for _, fee := range p.Fees {
-		data.Fees = append(data.Fees, fee.Name+": "+dong(fee.Amount)+noteOf(fee.Note))
+		text := fee.Name + ": " + dong(fee.Amount)
+		if fee.Channel != 0 {
+			text += ", " + fee.Channel.String()
+		}
+		data.Fees = append(data.Fees, text+noteOf(fee.Note))
 	}
 	data.Fields = f
 }
