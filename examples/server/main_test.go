@@ -38,6 +38,10 @@ func TestRunBadSettings(t *testing.T) {
 		{"missing catalogue", []string{"-db", "memory", "-catalog", filepath.Join(t.TempDir(), "none.json")}, nil, "none.json"},
 		{"bad catalogue", []string{"-db", "memory", "-catalog", bad}, nil, "-catalog"},
 		{"address", []string{"-db", "memory", "-addr", "256.0.0.1:http"}, nil, "256.0.0.1"},
+		{"agencies and agency", []string{"-db", "memory", "-agencies", bad, "-agency", "000.00.01.H26"}, nil, "not both"},
+		{"agencies and name", []string{"-db", "memory", "-agencies", bad, "-agency-name", "Sở"}, nil, "not both"},
+		{"bad agencies", []string{"-db", "memory", "-agencies", bad}, nil, "-agencies"},
+		{"missing agencies", []string{"-db", "memory", "-agencies", filepath.Join(t.TempDir(), "none.json")}, nil, "none.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

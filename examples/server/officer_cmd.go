@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -170,13 +171,15 @@ func officerCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 
 	switch cmd {
 	case "add":
-		agencies := &agencyList{list: []agency{{ID: defaultAgency, Name: defaultAgencyName}}}
+		// Without -agencies, any agency e-ID will do: the server's list is
+		// not known here.
+		one := cmp.Or(agencyID, defaultAgency)
+		agencies, err := newAgencyList([]agency{{ID: one, Name: one}})
 		if agenciesFile != "" {
-			if agencies, err = loadAgencies(agenciesFile); err != nil {
-				return err
-			}
-		} else if agencyID != "" {
-			agencies = &agencyList{list: []agency{{ID: agencyID, Name: agencyID}}}
+			agencies, err = loadAgencies(agenciesFile)
+		}
+		if err != nil {
+			return fmt.Errorf("-agency: %w", err)
 		}
 		if agencyID == "" {
 			agencyID = agencies.first().ID
