@@ -237,7 +237,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	wait, err := s.desk.throttled(ctx, username, now)
+	failures, wait, err := s.desk.throttled(ctx, username, now)
 	if err != nil {
 		s.failScreen(w, r, err)
 		return
@@ -280,13 +280,17 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if err := s.desk.succeeded(ctx, username); err != nil {
-		s.failScreen(w, r, err)
-		return
+	if failures > 0 {
+		if err := s.desk.succeeded(ctx, username); err != nil {
+			s.failScreen(w, r, err)
+			return
+		}
 	}
 	if stale {
 		if h, err := hashPassword(ctx, password); err == nil {
-			_ = s.desk.setPassword(ctx, username, h, "\x00") // no session to keep yet
+			if err := s.desk.rehash(ctx, username, o.Password, h); err != nil {
+				logger(ctx).Warn("rehashing a password", "username", username, "err", err)
+			}
 		}
 	}
 	if err := s.desk.pruneSessions(ctx, now); err != nil {

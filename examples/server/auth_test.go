@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -324,11 +325,34 @@ func TestVerifyPassword(t *testing.T) {
 	assert.True(t, ok)
 	assert.True(t, stale)
 
+	_, stale, err = verifyPassword(ctx, dummyHash, "x")
+	require.NoError(t, err)
+	assert.False(t, stale, "the dummy hash costs what a real one does")
+
 	for _, bad := range []string{"", "$argon2i$v=19$m=8,t=1,p=1$c2FsdA$a2V5", "$argon2id$v=19$m=1,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5",
 		"$argon2id$v=19$m=99999999,t=1,p=1$c2FsdA$a2V5a2V5a2V5a2V5", "$argon2id$v=19$m=64,t=1,p=1$!!$!!", "$argon2id$v=18$m=64,t=1,p=1$c2FsdA$a2V5"} {
 		_, _, err := verifyPassword(ctx, bad, "x")
 		assert.ErrorIs(t, err, errBadHash, bad)
 	}
+}
+
+// TestRehashOnSignIn: a password hashed at older parameters is hashed
+// again at today's when its officer signs in.
+func TestRehashOnSignIn(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	ctx := context.Background()
+	salt := []byte("sixteen byte slt")
+	key, err := argon(ctx, []byte(testPassword), salt, 1, 8192, 1, 32)
+	require.NoError(t, err)
+	old := "$argon2id$v=19$m=8192,t=1,p=1$" + b64.EncodeToString(salt) + "$" + b64.EncodeToString(key)
+	d.addOfficer("cu.ky", "Tài Khoản Cũ", byOneStop, func(o *officer) { o.Password = old })
+	d.signIn("cu.ky")
+	o, err := d.store.Desk().officer(ctx, "cu.ky")
+	require.NoError(t, err)
+	assert.NotEqual(t, old, o.Password)
+	assert.True(t, strings.HasPrefix(o.Password, fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$", argonMemory, argonTime, argonThreads)), o.Password)
+	d.signIn("cu.ky")
 }
 
 func TestNewPassword(t *testing.T) {

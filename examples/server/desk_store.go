@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/dossier/sqlstore"
@@ -29,7 +30,8 @@ import (
 type deskStore struct {
 	db      *sql.DB
 	dialect sqlstore.Dialect
-	owned   bool // Close closes db
+	owned   bool         // Close closes db
+	pruned  atomic.Int64 // when pruneSessions last pruned, Unix µs
 }
 
 // newDeskStore uses the database of a SQL store, whose owner closes it.
@@ -135,8 +137,11 @@ var deskMigrations = []deskMigration{
 			legal_due    BIGINT NOT NULL,
 			paused_since BIGINT NOT NULL
 		)`,
-		`CREATE INDEX desk_queue_agency ON desk_queue (queued, agency, legal_due, code)`,
-		`CREATE INDEX desk_queue_all ON desk_queue (queued, legal_due, code)`,
+		// The queue of one agency and of all, in their order; each index
+		// holds every column the queue's counts and pages read, so that
+		// they read the index alone.
+		`CREATE INDEX desk_queue_agency ON desk_queue (queued, agency, legal_due, code, status, holder, paused_since, version)`,
+		`CREATE INDEX desk_queue_all ON desk_queue (queued, legal_due, code, status, holder, paused_since, version)`,
 	}},
 }
 
@@ -334,6 +339,13 @@ func (ds *deskStore) setPassword(ctx context.Context, username, hash, keep strin
 		_, err = tx.ExecContext(ctx, `DELETE FROM desk_sessions WHERE username = $1 AND id <> $2`, username, keep)
 		return err
 	})
+}
+
+// rehash replaces a password's hash by one of the same password made at
+// today's parameters, unless the password changed in between.
+func (ds *deskStore) rehash(ctx context.Context, username, old, hash string) error {
+	_, err := ds.db.ExecContext(ctx, `UPDATE desk_officers SET password = $3 WHERE username = $1 AND password = $2`, username, old, hash)
+	return err
 }
 
 // setDisabled disables or enables an account. Disabling ends its sessions

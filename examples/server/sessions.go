@@ -109,8 +109,13 @@ func (ds *deskStore) endSession(ctx context.Context, id string) error {
 	return err
 }
 
-// pruneSessions deletes the sessions that have expired by now.
+// pruneSessions deletes the sessions that have expired by now, at most once
+// a minute: sign-ins call it, and a write each would cost SQLite a commit.
 func (ds *deskStore) pruneSessions(ctx context.Context, now time.Time) error {
+	last := ds.pruned.Load()
+	if now.UnixMicro()-last < seenEvery.Microseconds() || !ds.pruned.CompareAndSwap(last, now.UnixMicro()) {
+		return nil
+	}
 	_, err := ds.db.ExecContext(ctx, `DELETE FROM desk_sessions WHERE seen_at <= $1 OR created_at <= $2`,
 		micros(now.Add(-sessionIdle)), micros(now.Add(-sessionMax)))
 	return err
@@ -221,23 +226,23 @@ func throttleDelay(n int) time.Duration {
 	return min(d, throttleMax)
 }
 
-// throttled returns how long the username must still wait before it may try
-// again; 0 when it may now.
-func (ds *deskStore) throttled(ctx context.Context, username string, now time.Time) (time.Duration, error) {
+// throttled returns the failed sign-ins in a row of the username, and how
+// long it must still wait before it may try again (0 when it may now).
+func (ds *deskStore) throttled(ctx context.Context, username string, now time.Time) (int, time.Duration, error) {
 	var n int
 	var last int64
 	err := ds.db.QueryRowContext(ctx, `SELECT failures, last_at FROM desk_signin_failures WHERE username = $1`, username).Scan(&n, &last)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+		return 0, 0, nil
 	}
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	lastAt := fromMicros(last)
 	if now.Sub(lastAt) >= throttleWindow {
-		return 0, nil
+		return 0, 0, nil
 	}
-	return max(0, lastAt.Add(throttleDelay(n)).Sub(now)), nil
+	return n, max(0, lastAt.Add(throttleDelay(n)).Sub(now)), nil
 }
 
 // failed records a failed sign-in and returns the failures in a row.
