@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/motcua/motcua/dossier/sqlstore"
@@ -29,6 +30,7 @@ func openSQL(ctx context.Context, dsn string) (backend, error) {
 	}
 	desk := newDeskStore(st.DB(), st.Dialect())
 	if err := desk.Migrate(ctx); err != nil {
+		desk.Close()
 		st.Close()
 		return nil, err
 	}
@@ -43,3 +45,6 @@ func (b sqlBackend) Ping(ctx context.Context) error {
 
 func (b sqlBackend) Ratings() rating.Store { return b.ratings }
 func (b sqlBackend) Desk() *deskStore      { return b.desk }
+
+// Close closes the desk's tables, then the store.
+func (b sqlBackend) Close() error { return errors.Join(b.desk.Close(), b.Store.Close()) }

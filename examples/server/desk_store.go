@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"sync/atomic"
 	"time"
@@ -32,10 +33,28 @@ type deskStore struct {
 	dialect sqlstore.Dialect
 	owned   bool         // Close closes db
 	pruned  atomic.Int64 // when pruneSessions last pruned, Unix µs
+	indexer *indexer
+	log     atomic.Pointer[slog.Logger]
 }
 
-// newDeskStore uses the database of a SQL store, whose owner closes it.
-func newDeskStore(db *sql.DB, d sqlstore.Dialect) *deskStore { return &deskStore{db: db, dialect: d} }
+// newDeskStore uses the database of a SQL store, whose owner closes it
+// after Close.
+func newDeskStore(db *sql.DB, d sqlstore.Dialect) *deskStore {
+	ds := &deskStore{db: db, dialect: d}
+	ds.indexer = startIndexer(ds)
+	return ds
+}
+
+// setLogger sets where the desk's background work reports failures.
+// Defaults to slog.Default().
+func (ds *deskStore) setLogger(l *slog.Logger) { ds.log.Store(l) }
+
+func (ds *deskStore) logger() *slog.Logger {
+	if l := ds.log.Load(); l != nil {
+		return l
+	}
+	return slog.Default()
+}
 
 // newMemoryDeskStore opens an SQLite database in memory, on one connection
 // (each connection of a pool would get a database of its own), migrated.
@@ -56,10 +75,14 @@ func newMemoryDeskStore(ctx context.Context) (*deskStore, error) {
 		db.Close()
 		return nil, err
 	}
+	ds.indexer = startIndexer(ds)
 	return ds, nil
 }
 
+// Close writes the queue's pending entries, and closes the database if the
+// desk opened it.
 func (ds *deskStore) Close() error {
+	ds.indexer.stop()
 	if ds.owned {
 		return ds.db.Close()
 	}

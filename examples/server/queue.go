@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/dossier"
@@ -87,9 +88,104 @@ func putEntry(ctx context.Context, db execer, e queueEntry) error {
 	return err
 }
 
-// index writes the dossier's entry.
-func (ds *deskStore) index(ctx context.Context, d *dossier.Dossier) error {
-	return putEntry(ctx, ds.db, entryOf(d))
+// index has the dossier's entry written, in the background (see indexer).
+func (ds *deskStore) index(d *dossier.Dossier) { ds.indexer.put(entryOf(d)) }
+
+// flush waits until the entries handed to index before it are written, so
+// that a reader sees the writes it follows.
+func (ds *deskStore) flush() { ds.indexer.flush() }
+
+// An indexer writes the queue's entries in the background, in batches, each
+// batch in one transaction; a later version of a dossier replaces an
+// earlier one still waiting. Writing the index in the request, once per
+// dossier written, took SQLite's write lock as often as the store's own
+// writes, outside the store's queue of writers, and cut the rate of
+// receipts by more than half (BENCHMARKS.md). An entry that fails to be
+// written is logged; the index is mended at the next start, or by the page
+// that shows the dossier.
+type indexer struct {
+	ds      *deskStore
+	mu      sync.Mutex
+	cond    *sync.Cond // signalled when written grows
+	pending map[string]queueEntry
+	taken   uint64 // entries handed in
+	written uint64 // of them, written (or failed)
+	wake    chan struct{}
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+func startIndexer(ds *deskStore) *indexer {
+	ix := &indexer{ds: ds, pending: map[string]queueEntry{}, wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	ix.cond = sync.NewCond(&ix.mu)
+	go ix.loop()
+	return ix
+}
+
+func (ix *indexer) put(e queueEntry) {
+	ix.mu.Lock()
+	if old, ok := ix.pending[e.code]; !ok || old.version < e.version {
+		ix.pending[e.code] = e
+	}
+	ix.taken++
+	ix.mu.Unlock()
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (ix *indexer) flush() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for want := ix.taken; ix.written < want; {
+		ix.cond.Wait()
+	}
+}
+
+func (ix *indexer) loop() {
+	defer close(ix.done)
+	for {
+		select {
+		case <-ix.wake:
+		case <-ix.quit:
+			ix.write()
+			return
+		}
+		ix.write()
+	}
+}
+
+// write writes what is pending, in one transaction.
+func (ix *indexer) write() {
+	ix.mu.Lock()
+	batch, upTo := ix.pending, ix.taken
+	ix.pending = map[string]queueEntry{}
+	ix.mu.Unlock()
+	if len(batch) > 0 {
+		ctx := context.Background()
+		err := ix.ds.inTx(ctx, func(tx *sql.Tx) error {
+			for _, e := range batch {
+				if err := putEntry(ctx, tx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			ix.ds.logger().Error("indexing the work queue", "dossiers", len(batch), "err", err)
+		}
+	}
+	ix.mu.Lock()
+	ix.written = max(ix.written, upTo)
+	ix.cond.Broadcast()
+	ix.mu.Unlock()
+}
+
+// stop writes what is pending and ends the indexer.
+func (ix *indexer) stop() {
+	close(ix.quit)
+	<-ix.done
 }
 
 // rebuildQueue brings the index in line with the store: every dossier the
@@ -269,10 +365,8 @@ func (ds *deskStore) page(ctx context.Context, q queueQuery, f queueFilter, limi
 }
 
 // indexedStore is the store the server's Services write through: after
-// every create and append it writes the dossier's entry in the queue's
-// index. The dossier is stored by then; an index that fails to follow is
-// logged, and mended by the next start or the next page that shows the
-// dossier.
+// every create and append it hands the dossier's entry to the queue's
+// index (see indexer).
 type indexedStore struct {
 	dossier.Store
 	desk *deskStore
@@ -282,7 +376,7 @@ func (s indexedStore) Create(ctx context.Context, d *dossier.Dossier) error {
 	if err := s.Store.Create(ctx, d); err != nil {
 		return err
 	}
-	s.note(ctx, d)
+	s.desk.index(d)
 	return nil
 }
 
@@ -291,22 +385,15 @@ func (s indexedStore) Append(ctx context.Context, c dossier.Code, version int, e
 	if err != nil {
 		return nil, err
 	}
-	s.note(ctx, d)
+	s.desk.index(d)
 	return d, nil
-}
-
-func (s indexedStore) note(ctx context.Context, d *dossier.Dossier) {
-	// The write is done: a client that goes away now must not keep it out
-	// of the index.
-	if err := s.desk.index(context.WithoutCancel(ctx), d); err != nil {
-		logger(ctx).Error("indexing the work queue", "code", d.Code.String(), "err", err)
-	}
 }
 
 // newServices makes one dossier.Service per agency, all on the same store,
 // catalogue, calendar and clock: a Service issues codes under one agency.
 func newServices(cfg config, agencies *agencyList) (map[string]*dossier.Service, error) {
 	st := indexedStore{Store: cfg.Backend, desk: cfg.Backend.Desk()}
+	st.desk.setLogger(cfg.Logger)
 	out := make(map[string]*dossier.Service, len(agencies.all()))
 	for _, a := range agencies.all() {
 		svc, err := dossier.NewService(dossier.Config{Store: st, Catalog: cfg.Catalog, Calendar: cfg.Calendar, Agency: a.ID, Now: cfg.Now})

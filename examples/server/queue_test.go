@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -266,4 +267,39 @@ func TestWorkText(t *testing.T) {
 		assert.Equal(t, want, workText(d, day), "%v", d)
 	}
 	assert.Equal(t, 8*time.Hour, dayLength(sla.Default()))
+}
+
+// TestIndexer: entries are written in the background; a later version of a
+// dossier wins over an earlier one, waiting or written; flush waits for
+// what came before it; closing writes what is left.
+func TestIndexer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := "sqlite:" + filepath.Join(t.TempDir(), "motcua.db")
+	b, err := openBackend(ctx, path)
+	require.NoError(t, err)
+	ds := b.Desk()
+	version := func(code string) int {
+		var v int
+		require.NoError(t, ds.db.QueryRowContext(ctx, `SELECT version FROM desk_queue WHERE code = $1`, code).Scan(&v))
+		return v
+	}
+	e := queueEntry{code: "000.00.01.H26-251006-0001", agency: defaultAgency, version: 3, status: dossier.InProgress, legalDue: noDue}
+	ds.indexer.put(e)
+	e.version = 2
+	ds.indexer.put(e)
+	ds.flush()
+	assert.Equal(t, 3, version(e.code), "the later version, though handed in first")
+	ds.indexer.put(e)
+	ds.flush()
+	assert.Equal(t, 3, version(e.code), "an earlier version does not overwrite a later one")
+	e.code, e.version = "000.00.01.H26-251006-0002", 1
+	ds.indexer.put(e)
+	require.NoError(t, b.Close())
+
+	b, err = openBackend(ctx, path)
+	require.NoError(t, err)
+	defer b.Close()
+	ds = b.Desk()
+	assert.Equal(t, 1, version(e.code), "written before the close")
 }
