@@ -132,10 +132,7 @@ func (s *server) accountForm(w http.ResponseWriter, r *http.Request) {
 		err = invalidValue("Biểu mẫu không hợp lệ.")
 	}
 	if err != nil {
-		pr := s.problemFor(err)
-		if pr.Status >= 500 {
-			logFailure(r, "account form", err)
-		}
+		pr := s.problemOf(r, err)
 		data.Error = pr.Detail
 		s.showAccount(w, r, pr.Status, &data)
 		return

@@ -299,10 +299,7 @@ func (s *server) dossierForm(w http.ResponseWriter, r *http.Request) {
 		req.To = strings.TrimSpace(form.Get("to-khac"))
 	}
 	if _, err := s.perform(r.Context(), signedIn(r).officer, d, name, req); err != nil {
-		p := s.problemFor(err)
-		if p.Status >= 500 {
-			logFailure(r, "action failed", err)
-		}
+		p := s.problemOf(r, err)
 		if fresh, err := s.svc.Get(r.Context(), d.Code); err == nil {
 			d = fresh
 		}

@@ -244,10 +244,7 @@ func (s *server) receiveForm(w http.ResponseWriter, r *http.Request) {
 	in.Actor = o.actor()
 	d, err := svc.Receive(r.Context(), in)
 	if err != nil {
-		p := s.problemFor(err)
-		if p.Status >= 500 {
-			logFailure(r, "receiving failed", err)
-		}
+		p := s.problemOf(r, err)
 		refuse(p.Status, p.Detail)
 		return
 	}

@@ -119,15 +119,22 @@ type noticeData struct {
 // it means, as a page; a failure of the server's own is logged and told in
 // general words, as the API's problems are.
 func (s *server) failScreen(w http.ResponseWriter, r *http.Request, err error) {
-	p := s.problemFor(err)
-	if p.Status >= 500 {
-		logFailure(r, "request failed", err)
-	}
+	p := s.problemOf(r, err)
 	data := noticeData{pageBase: s.base(r, p.Title), Detail: p.Detail, Back: "/"}
 	if data.Officer == nil {
 		data.Back = "/dang-nhap"
 	}
 	s.screen(w, r, p.Status, s.screens.notice, &data)
+}
+
+// problemOf is the problem err means, as problemFor says; a failure of the
+// server's own is logged.
+func (s *server) problemOf(r *http.Request, err error) *problem {
+	p := s.problemFor(err)
+	if p.Status >= 500 {
+		logFailure(r, "request failed", err)
+	}
+	return p
 }
 
 // upperFirst capitalises the first letter, for a duty's text on a button.
