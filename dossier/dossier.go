@@ -49,7 +49,8 @@ const MaxEvents = 1000
 // that turns events into that state, for the Service, every Store and every
 // reader, and [Dossier.AsOf] gives the dossier as it stood at any instant.
 // The exported fields are the facts of registration, which no event
-// changes.
+// changes. Copy a Dossier with Clone: a copy by value shares its history
+// and state with the original.
 type Dossier struct {
 	ID   uuid.UUID // a UUIDv7, so IDs sort by creation time
 	Code Code
@@ -300,7 +301,7 @@ func (d *Dossier) Apply(e Event) error {
 		return err
 	}
 	e.From, e.To = d.st.status, to
-	d.st = d.st.after(e)
+	d.st.apply(e) // nothing fails past the checks above
 	d.Events = append(d.Events, e)
 	d.Version = len(d.Events)
 	return nil
@@ -347,10 +348,9 @@ func (d *Dossier) check(e Event) error {
 	return nil
 }
 
-// after returns the state that e leads to from s; s is not changed.
-func (s state) after(e Event) state {
-	s.pauses = slices.Clone(s.pauses)
-	s.handovers = slices.Clone(s.handovers)
+// apply moves s to the state that e leads to. A dossier's slices are its
+// own (Clone copies them), so they grow in place.
+func (s *state) apply(e Event) {
 	s.status = e.To
 	if !e.Due.IsZero() {
 		s.due = e.Due
@@ -386,7 +386,6 @@ func (s state) after(e Event) state {
 	case KindReturn:
 		s.returnedAt = e.At
 	}
-	return s
 }
 
 func (s *state) openStep() *Handover {

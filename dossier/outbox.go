@@ -81,6 +81,15 @@ type Outbox interface {
 	// kept until the next attempt): the officer's action once the cause is
 	// fixed. ErrNoEntry if that change is not a dead letter.
 	Retry(ctx context.Context, c Code, event int) error
+	// Pending returns the entries the outbox holds for dossier c, in event
+	// order: its head first, with its attempts, last error, retry time and
+	// whether it is a dead letter (then with Behind), and after it the
+	// entries that wait their turn, which have never been tried. An event
+	// of c that has no entry was delivered (acknowledged); a dossier with
+	// nothing to deliver, or that the store does not hold, has no entries.
+	// The entries carry no LeaseID: only Lease hands out the right to
+	// settle one.
+	Pending(ctx context.Context, c Code) ([]OutboxEntry, error)
 }
 
 // An OutboxEntry is a change waiting in an Outbox: event Event of dossier

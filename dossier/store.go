@@ -74,6 +74,10 @@ type Facts struct {
 	// has not ended.
 	Outcome     Status
 	Supplements int // supplement requests
+	// Pauses counts the closed pauses: how many times the clock stopped (a
+	// supplement or a payment awaited) and ran again. A report that needs
+	// the paused time reads the dossier's Pauses for the few that have any.
+	Pauses int
 }
 
 // Facts returns d's facts.
@@ -87,8 +91,10 @@ func (d *Dossier) Facts() Facts {
 	if len(d.Events) > 0 {
 		f.RegisteredAt = d.Events[0].At
 	}
+	f.Pauses = len(d.st.pauses)
 	if d.ClockStopped() {
 		f.PausedSince = d.st.pauses[len(d.st.pauses)-1].Start
+		f.Pauses--
 	}
 	if s := d.st.status; s.Ended() {
 		f.Outcome = s

@@ -138,6 +138,11 @@ var defaultCalendar = sync.OnceValue(func() *Calendar {
 	return c
 })
 
+// DayLength returns the working time that makes one working day, as
+// Config.DayLength set it or the week gave it: the unit in which limits of
+// working days are counted.
+func (c *Calendar) DayLength() time.Duration { return c.dayLength }
+
 // Default returns the default calendar: Monday to Friday, 07:30–11:30 and
 // 13:00–17:00, 8 hours a working day, with the bundled schedules. It is
 // shared and safe for concurrent use.

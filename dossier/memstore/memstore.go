@@ -37,9 +37,11 @@ type Store struct {
 	byCode map[dossier.Code]*entry
 	ids    map[uuid.UUID]bool
 	order  []*dossier.Dossier // stored copies in List order
-	facts  []dossier.Facts    // in creation order; entry.fact indexes it
-	seq    map[seqKey]int
-	ob     *outbox // see outbox.go
+	// facts are in creation order; entry.fact indexes it. Each is replaced,
+	// never changed, so a listing copies pointers under the lock.
+	facts []*dossier.Facts
+	seq   map[seqKey]int
+	ob    *outbox // see outbox.go
 }
 
 // An entry is a stored dossier: a copy that is replaced, never changed, so
@@ -87,7 +89,8 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	s.seq[k] = c.Code.Seq
 	s.ids[c.ID] = true
 	s.byCode[c.Code] = &entry{d: c, fact: len(s.facts)}
-	s.facts = append(s.facts, c.Facts())
+	f := c.Facts()
+	s.facts = append(s.facts, &f)
 	s.insert(c)
 	s.ob.add(c.Code, 1, c.Version)
 	*d = *c.Clone()
@@ -129,7 +132,8 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 		}
 	}
 	e.d = d
-	s.facts[e.fact] = d.Facts()
+	f := d.Facts()
+	s.facts[e.fact] = &f
 	if i := s.index(old); d.ReceivedAt().Equal(old.ReceivedAt()) {
 		s.order[i] = d // same place in the order
 	} else {
@@ -176,7 +180,8 @@ func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.D
 }
 
 // ListFacts implements dossier.FactStore. It yields from a snapshot taken
-// under the lock.
+// under the lock: a copy of the pointers to the stored facts, which are
+// replaced, never changed, so a year of a million dossiers is not copied.
 func (s *Store) ListFacts(ctx context.Context, from, to time.Time) iter.Seq2[dossier.Facts, error] {
 	return func(yield func(dossier.Facts, error) bool) {
 		if err := ctx.Err(); err != nil {
@@ -184,12 +189,7 @@ func (s *Store) ListFacts(ctx context.Context, from, to time.Time) iter.Seq2[dos
 			return
 		}
 		s.mu.RLock()
-		var snap []dossier.Facts
-		for _, f := range s.facts {
-			if f.Live(from, to) {
-				snap = append(snap, f)
-			}
-		}
+		snap := slices.Clone(s.facts)
 		s.mu.RUnlock()
 		for i, f := range snap {
 			if i%4096 == 0 {
@@ -198,7 +198,7 @@ func (s *Store) ListFacts(ctx context.Context, from, to time.Time) iter.Seq2[dos
 					return
 				}
 			}
-			if !yield(f, nil) {
+			if f.Live(from, to) && !yield(*f, nil) {
 				return
 			}
 		}

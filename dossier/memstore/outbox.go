@@ -234,4 +234,28 @@ func (s *Store) Retry(ctx context.Context, c dossier.Code, event int) error {
 	return nil
 }
 
+// Pending implements dossier.Outbox.
+func (s *Store) Pending(ctx context.Context, c dossier.Code) ([]dossier.OutboxEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o := s.ob
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	q := o.queues[c]
+	if q == nil {
+		return nil, nil
+	}
+	out := make([]dossier.OutboxEntry, len(q.entries))
+	for i, e := range q.entries {
+		out[i] = dossier.OutboxEntry{Code: c, Event: e.event}
+	}
+	out[0] = q.entry()
+	out[0].LeaseID = ""
+	if q.dead {
+		out[0].Behind = len(q.entries) - 1
+	}
+	return out, nil
+}
+
 var _ dossier.Outbox = (*Store)(nil)

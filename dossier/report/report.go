@@ -154,7 +154,8 @@ type Statistics struct {
 	Total  Counts  `json:"total"` // the sum of the rows
 }
 
-// A Query asks for the statistics of a period.
+// A Query asks for the statistics of a period, or for one of its
+// analyses (Late, Cuts, Channels, Quality, ByMonth).
 type Query struct {
 	// Store holds the dossiers. Required.
 	Store dossier.Store
@@ -168,6 +169,9 @@ type Query struct {
 	Period Period
 	// By groups the rows. Defaults to ByField.
 	By GroupBy
+	// Cuts holds the thresholds of Cuts; the other analyses ignore it.
+	// Defaults to the defaults of CutOptions.
+	Cuts CutOptions
 }
 
 // ErrQuery means a Query is incomplete or inconsistent.
@@ -182,28 +186,39 @@ func Compute(ctx context.Context, q Query) (*Statistics, error) {
 	if err := q.check(); err != nil {
 		return nil, err
 	}
-	g := grouper{q: q, names: map[string]string{}, cache: map[versionKey]procedure.Procedure{}}
-	rows := map[string]*Counts{}
-	for f, err := range facts(ctx, q.Store, q.Period) {
-		if err != nil {
-			return nil, err
-		}
-		var c Counts
-		if !count(&c, f, q.Period, q.Calendar) {
-			continue
-		}
-		k := g.key(f)
-		if rows[k] == nil {
-			rows[k] = &Counts{}
-		}
-		rows[k].add(c)
+	p := newStatsPass(q)
+	if err := run(ctx, q, q.Calendar, p); err != nil {
+		return nil, err
 	}
-	s := &Statistics{Period: q.Period, By: q.By}
-	for _, k := range slices.Sorted(maps.Keys(rows)) {
-		s.Rows = append(s.Rows, Row{Key: k, Name: g.names[k], Counts: *rows[k]})
-		s.Total.add(*rows[k])
+	return p.finish(), nil
+}
+
+// A statsPass counts the rows of the form.
+type statsPass struct {
+	q    Query
+	g    *grouper // by q.By
+	rows map[string]*Counts
+}
+
+func newStatsPass(q Query) *statsPass {
+	return &statsPass{q: q, g: newGrouper(q), rows: map[string]*Counts{}}
+}
+
+func (p *statsPass) add(j *judged) {
+	k := p.g.key(&j.f)
+	if p.rows[k] == nil {
+		p.rows[k] = &Counts{}
 	}
-	return s, nil
+	p.rows[k].add(j.c)
+}
+
+func (p *statsPass) finish() *Statistics {
+	s := &Statistics{Period: p.q.Period, By: p.q.By}
+	for _, k := range slices.Sorted(maps.Keys(p.rows)) {
+		s.Rows = append(s.Rows, Row{Key: k, Name: p.g.names[k], Counts: *p.rows[k]})
+		s.Total.add(*p.rows[k])
+	}
+	return s
 }
 
 func (q *Query) check() error {
@@ -233,10 +248,17 @@ func Totals(cal *sla.Calendar, p Period, facts iter.Seq[dossier.Facts]) Counts {
 	var c Counts
 	for f := range facts {
 		if f.Live(p.From, p.To) {
-			count(&c, f, p, cal)
+			count(&c, &f, p, cal)
 		}
 	}
 	return c
+}
+
+// checkAnalysis checks q for an analysis, which has its own groups: it
+// ignores q.By, and groups by procedure where it looks procedures up.
+func (q *Query) checkAnalysis() error {
+	q.By = ByProcedure
+	return q.check()
 }
 
 // facts yields the facts of the dossiers a period can count: from the
@@ -258,8 +280,38 @@ func facts(ctx context.Context, s dossier.Store, p Period) iter.Seq2[dossier.Fac
 	}
 }
 
+// A judged dossier is one the period counts, with what it adds to the
+// counts.
+type judged struct {
+	f dossier.Facts
+	c Counts
+}
+
+// counted yields each dossier the period of q counts, judged by count on
+// cal (nil: see count), or the error that stopped the listing. The value
+// yielded is reused: it is valid until the next.
+func counted(ctx context.Context, q Query, cal *sla.Calendar) iter.Seq2[*judged, error] {
+	return func(yield func(*judged, error) bool) {
+		var j judged
+		for f, err := range facts(ctx, q.Store, q.Period) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			j.f, j.c = f, Counts{}
+			if count(&j.c, &j.f, q.Period, cal) && !yield(&j, nil) {
+				return
+			}
+		}
+	}
+}
+
 // count adds one dossier to c, and reports whether the period counts it.
-func count(c *Counts, f dossier.Facts, p Period, cal *sla.Calendar) bool {
+// With a nil cal it does not tell early from on time, and counts both
+// OnTime: late is finished after the legal due time (as Classify judges
+// it) or more than one supplement request, which needs no calendar, and
+// an analysis that only asks "late or not" saves the calendar's work.
+func count(c *Counts, f *dossier.Facts, p Period, cal *sla.Calendar) bool {
 	ended := !f.FinishedAt.IsZero() && f.FinishedAt.Before(p.To)
 	if f.ReceivedAt.IsZero() {
 		// Never received: only a refusal of an online filing counts.
@@ -295,7 +347,15 @@ func count(c *Counts, f dossier.Facts, p Period, cal *sla.Calendar) bool {
 	switch f.Outcome {
 	case dossier.Resolved:
 		c.Resolved++
-		switch Timeliness(f, cal) {
+		if cal == nil {
+			if f.Supplements > 1 || f.FinishedAt.After(f.LegalDue) {
+				c.Late++
+			} else {
+				c.OnTime++
+			}
+			break
+		}
+		switch timeliness(f, cal) {
 		case sla.Early:
 			c.Early++
 		case sla.OnTime:
@@ -316,70 +376,89 @@ func count(c *Counts, f dossier.Facts, p Period, cal *sla.Calendar) bool {
 // Timeliness judges a resolved dossier by its facts, as
 // dossier.Dossier.Timeliness judges the dossier: against its legal due
 // time, and late with more than one supplement request.
-func Timeliness(f dossier.Facts, cal *sla.Calendar) sla.Timeliness {
+func Timeliness(f dossier.Facts, cal *sla.Calendar) sla.Timeliness { return timeliness(&f, cal) }
+
+func timeliness(f *dossier.Facts, cal *sla.Calendar) sla.Timeliness {
 	if f.Supplements > 1 {
 		return sla.Late
 	}
 	return cal.Classify(f.LegalDue, f.FinishedAt)
 }
 
-type versionKey struct {
-	code    string
-	version sla.Date
-}
-
 // A grouper gives each dossier its row, looking each procedure version up
 // in the catalogue once.
 type grouper struct {
 	q     Query
-	names map[string]string // row key → name
-	cache map[versionKey]procedure.Procedure
+	names map[string]string    // row key → name
+	cache map[string][]*cached // by procedure code: its versions met so far
 }
 
-func (g *grouper) key(f dossier.Facts) string {
-	var key, name string
-	switch g.q.By {
-	case ByAgency:
-		key, name = f.Code.Agency, f.Code.Agency
+// cached is a procedure version as the grouper found it, with its row.
+type cached struct {
+	version   sla.Date
+	p         procedure.Procedure
+	ok        bool   // the catalogue has it
+	key, name string // its row under q.By (but ByAgency)
+}
+
+func newGrouper(q Query) *grouper {
+	return &grouper{q: q, names: map[string]string{}, cache: map[string][]*cached{}}
+}
+
+func (g *grouper) key(f *dossier.Facts) string {
+	if g.q.By == ByAgency {
+		k := f.Code.Agency
+		if _, ok := g.names[k]; !ok {
+			g.names[k] = k
+		}
+		return k
+	}
+	return g.lookup(f).key
+}
+
+// procedure returns the version f was received under; false if the
+// catalogue does not have it, or there is no catalogue.
+func (g *grouper) procedure(f *dossier.Facts) (*procedure.Procedure, bool) {
+	c := g.lookup(f)
+	return &c.p, c.ok
+}
+
+func (g *grouper) lookup(f *dossier.Facts) *cached {
+	versions := g.cache[f.Procedure]
+	for _, c := range versions {
+		if c.version == f.ProcedureVersion {
+			return c
+		}
+	}
+	c := &cached{version: f.ProcedureVersion}
+	if g.q.Catalog != nil {
+		at := f.ReceivedAt
+		if !f.ProcedureVersion.IsZero() {
+			at = f.ProcedureVersion.At(12, 0)
+		} else if at.IsZero() {
+			at = f.RegisteredAt
+		}
+		if p, err := g.q.Catalog.Lookup(f.Procedure, at); err == nil {
+			c.p, c.ok = p, true
+		}
+	}
+	switch c.key, c.name = "", unknownName; g.q.By {
 	case ByProcedure:
-		key, name = f.Procedure, unknownName
-		if p, ok := g.procedure(f); ok {
-			name = p.Name
+		c.key = f.Procedure
+		if c.ok {
+			c.name = c.p.Name
 		}
 	case ByField:
-		key, name = "", unknownName
-		if p, ok := g.procedure(f); ok {
-			key, name = cmp.Or(p.Field.Code, p.Field.Name), p.Field.Name
+		if c.ok {
+			c.key, c.name = cmp.Or(c.p.Field.Code, c.p.Field.Name), c.p.Field.Name
 		}
 	case ByLevel:
-		key, name = "", unknownName
-		if p, ok := g.procedure(f); ok {
-			text, _ := p.Level.MarshalText()
-			key, name = string(text), p.Level.String()
+		if c.ok {
+			text, _ := c.p.Level.MarshalText()
+			c.key, c.name = string(text), c.p.Level.String()
 		}
 	}
-	g.names[key] = name
-	return key
-}
-
-func (g *grouper) procedure(f dossier.Facts) (procedure.Procedure, bool) {
-	if g.q.Catalog == nil {
-		return procedure.Procedure{}, false
-	}
-	k := versionKey{f.Procedure, f.ProcedureVersion}
-	if p, ok := g.cache[k]; ok {
-		return p, p.Code != ""
-	}
-	at := f.ReceivedAt
-	if !f.ProcedureVersion.IsZero() {
-		at = f.ProcedureVersion.At(12, 0)
-	} else if at.IsZero() {
-		at = f.RegisteredAt
-	}
-	p, err := g.q.Catalog.Lookup(f.Procedure, at)
-	if err != nil {
-		p = procedure.Procedure{}
-	}
-	g.cache[k] = p
-	return p, p.Code != ""
+	g.names[c.key] = c.name
+	g.cache[f.Procedure] = append(versions, c)
+	return c
 }

@@ -46,9 +46,12 @@ type desk struct {
 	now time.Time
 }
 
-func newDesk(t *testing.T, s dossier.Store) *desk {
+func newDesk(t *testing.T, s dossier.Store) *desk { return newDeskOf(t, s, catalog) }
+
+// newDeskOf returns a desk that offers the procedures of cat.
+func newDeskOf(t *testing.T, s dossier.Store, cat *procedure.Catalog) *desk {
 	d := &desk{t: t}
-	svc, err := dossier.NewService(dossier.Config{Store: s, Catalog: catalog, Agency: "000.00.01.H26", Now: func() time.Time {
+	svc, err := dossier.NewService(dossier.Config{Store: s, Catalog: cat, Agency: "000.00.01.H26", Now: func() time.Time {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		return d.now

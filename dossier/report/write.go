@@ -16,10 +16,21 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// The form's title and columns (Biểu số 06/VPCP/KSTT, Circular
-// 01/2020/TT-VPCP), and the three columns the library adds so that each
+// The form's number and title (Biểu số 06/VPCP/KSTT, Circular
+// 01/2020/TT-VPCP).
+const (
+	FormNumber = "Biểu số 06/VPCP/KSTT"
+	FormTitle  = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+)
+
+// String writes the period as reports print it, with its last day
+// inclusive: "từ 01/04/2025 đến hết 30/04/2025".
+func (p Period) String() string {
+	return fmt.Sprintf("từ %s đến hết %s", p.From.In(sla.ICT).Format("02/01/2006"), p.To.In(sla.ICT).Add(-1).Format("02/01/2006"))
+}
+
+// The form's columns, and the three columns the library adds so that each
 // row balances: dossiers withdrawn, stopped or refused after receipt.
-const formTitle = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 
 // A column is one column of the form: its group header, its own header,
 // and its value in a row.
@@ -57,6 +68,39 @@ func Columns() [][2]string {
 	return out
 }
 
+// ResultsHeader is the form's header over the resolved and the pending
+// groups: "Kết quả giải quyết".
+const ResultsHeader = "Kết quả giải quyết"
+
+// A ColumnGroup is a header of the form that spans columns: its Name over
+// Columns consecutive columns of Columns, and Super, where the form has
+// one, over it and its neighbours with the same Super.
+type ColumnGroup struct {
+	Super   string // ResultsHeader over "Đã giải quyết" and "Đang giải quyết"; "" elsewhere
+	Name    string
+	Columns int
+}
+
+// ColumnGroups returns the form's column groups in the order of Columns,
+// for writers that merge header cells: "Số hồ sơ nhận giải quyết" over 4
+// columns, then "Đã giải quyết" over 4 and "Đang giải quyết" over 3, both
+// under ResultsHeader, then the columns the library adds.
+func ColumnGroups() []ColumnGroup {
+	var out []ColumnGroup
+	for _, c := range columns {
+		if n := len(out); n > 0 && out[n-1].Name == c.group {
+			out[n-1].Columns++
+			continue
+		}
+		g := ColumnGroup{Name: c.group, Columns: 1}
+		if c.group == "Đã giải quyết" || c.group == "Đang giải quyết" {
+			g.Super = ResultsHeader
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
 // Values returns c's numbers in the order of Columns.
 func (c Counts) Values() []int {
 	out := make([]int, len(columns))
@@ -86,8 +130,7 @@ const TotalLabel = "Tổng cộng"
 // WriteText writes s as the form, in Vietnamese, with aligned columns.
 func (s *Statistics) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "Biểu số 06/VPCP/KSTT\n%s\nKỳ báo cáo: từ %s đến hết %s\n\n", formTitle,
-		s.Period.From.In(sla.ICT).Format("02/01/2006"), s.Period.To.In(sla.ICT).Add(-1).Format("02/01/2006"))
+	fmt.Fprintf(bw, "%s\n%s\nKỳ báo cáo: %s\n\n", FormNumber, FormTitle, s.Period)
 	table := [][]string{{"STT", s.By.RowHeader()}}
 	for _, c := range columns {
 		table[0] = append(table[0], c.head)

@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/procedure"
@@ -120,6 +122,19 @@ func storable(t time.Time) bool {
 	return y >= 1900 && y <= 2199
 }
 
+// badText returns the first of texts that the store could not read back,
+// and false, or true: PostgreSQL refuses invalid UTF-8 and NUL in text,
+// and JSON, which Get reads events as, would turn invalid UTF-8 into
+// U+FFFD.
+func badText(texts ...string) (string, bool) {
+	for _, t := range texts {
+		if !utf8.ValidString(t) || strings.IndexByte(t, 0) >= 0 {
+			return t, false
+		}
+	}
+	return "", true
+}
+
 // storableDate is storable for dates.
 func storableDate(d sla.Date) bool {
 	return d.IsZero() || d.Valid() && d.Year >= 1900 && d.Year <= 2199
@@ -185,6 +200,10 @@ func (s *Store) newRow(d *dossier.Dossier, from int) (*row, error) {
 		if !storable(d.SubmittedAt) {
 			return bad("submitted at %s, outside 1900–2199", d.SubmittedAt.Format(time.RFC3339))
 		}
+		ap := d.Applicant
+		if t, ok := badText(d.Procedure, ap.Name, ap.IDNumber, ap.Phone, ap.Email, ap.Address, ap.Organisation); !ok {
+			return bad("text %q is not UTF-8 without NUL", t)
+		}
 		a, err := json.Marshal(d.Applicant)
 		if err != nil {
 			return nil, err
@@ -198,6 +217,9 @@ func (s *Store) newRow(d *dossier.Dossier, from int) (*row, error) {
 		}
 		if !storableDate(e.ProcedureVersion) {
 			return bad("event %d: procedure version %v outside 1900–2199", e.N, e.ProcedureVersion)
+		}
+		if t, ok := badText(e.Actor, e.Reason, e.Receiver, e.Step); !ok {
+			return bad("event %d: text %q is not UTF-8 without NUL", e.N, t)
 		}
 		r.events = append(r.events, []any{
 			d.ID, int64(e.N), s.timeArg(e.At), int64(e.Kind), e.Actor, int64(e.From), int64(e.To), int64(e.ClockSkew),

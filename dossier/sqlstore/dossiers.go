@@ -16,9 +16,9 @@ import (
 // dossier.Restore first, and refuses with dossier.ErrInvalid what it could
 // not read back: no events, a code it cannot issue (an invalid agency, a
 // day outside 2000–2099), a time outside 1900–2199. Then, in one
-// transaction, it draws the day's number, inserts the row with the facts
-// and inserts the events; a Create that fails, or whose context ends
-// before the writer takes it, rolls the number back with the rest.
+// transaction, it draws the day's number, inserts the row with the facts,
+// the outbox entries and the events; a Create that fails, or whose context
+// ends before the writer takes it, rolls the number back with the rest.
 func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -38,16 +38,17 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	if err != nil {
 		return err
 	}
-	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	s.prepare(ctx, s.q.nextSequence, s.q.insertDossier, s.eventsInsert(len(r.events)), s.outboxInsert(len(c.Events)))
+	err = s.group(ctx, c.Code.Agency+" "+c.Code.Date.String(), func(ctx context.Context, tx *sql.Tx) error {
 		var seq int
-		if err := tx.QueryRowContext(ctx, s.q.nextSequence, c.Code.Agency, c.Code.Date.String()).Scan(&seq); err != nil {
+		if err := s.inTxStmt(ctx, tx, s.q.nextSequence).QueryRowContext(ctx, c.Code.Agency, c.Code.Date.String()).Scan(&seq); err != nil {
 			return err
 		}
 		c.Code.Seq = seq
 		if !c.Code.Valid() {
 			return fmt.Errorf("%w: agency %q has issued all the numbers of %s", dossier.ErrInvalid, c.Code.Agency, c.Code.Date)
 		}
-		res, err := tx.ExecContext(ctx, s.q.insertDossier, s.createArgs(r)...)
+		res, err := s.inTxStmt(ctx, tx, s.q.insertDossier).ExecContext(ctx, s.createArgs(r)...)
 		if err != nil {
 			return err
 		}
@@ -55,6 +56,9 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 			return err
 		} else if n == 0 {
 			return dossier.ErrExists
+		}
+		if err := s.insertOutbox(ctx, tx, c.Code.String(), c.Events); err != nil {
+			return err
 		}
 		return s.insertEvents(ctx, tx, r.events)
 	})
@@ -79,7 +83,7 @@ func (s *Store) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, erro
 
 func (s *Store) read(ctx context.Context, c dossier.Code) (*dossier.Dossier, error) {
 	// c.String never fails; an invalid code matches no row.
-	st, err := s.getStmt(ctx)
+	st, err := s.prepared(ctx, s.q.selectDossier+` WHERE d.code = $1`)
 	if err != nil {
 		return nil, s.fail("reading dossier "+c.String(), err)
 	}
@@ -101,22 +105,80 @@ func (s *Store) read(ctx context.Context, c dossier.Code) (*dossier.Dossier, err
 	return d, rows.Close()
 }
 
-// getStmt returns Get's statement, prepared on first use (the tables must
-// exist first) and kept: parsing the query again on every call was most of
-// a lookup's cost. database/sql prepares it again on each connection as
-// needed, and a *sql.Stmt is safe for concurrent use.
-func (s *Store) getStmt(ctx context.Context) (*sql.Stmt, error) {
-	if st := s.get.Load(); st != nil {
+// prepared returns the statement of query, prepared on first use (the
+// tables must exist first) and kept: parsing a query again on every call
+// was most of a lookup's cost, and a third of the SQLite writer's.
+// database/sql prepares it again on each connection as needed, and a
+// *sql.Stmt is safe for concurrent use. Only the store's fixed queries
+// are kept. It takes a connection of the pool: never call it inside a
+// transaction, which may hold the pool's only one.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.stmts.Lock()
+	defer s.stmts.Unlock()
+	if st, ok := s.stmts.m[query]; ok {
 		return st, nil
 	}
-	st, err := s.db.PrepareContext(ctx, s.q.selectDossier+` WHERE d.code = $1`)
+	st, err := s.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err // not migrated yet, or the context ended: try again next time
 	}
-	if !s.get.CompareAndSwap(nil, st) {
-		st.Close()
+	if s.stmts.m == nil {
+		s.stmts.m = map[string]*sql.Stmt{}
 	}
-	return s.get.Load(), nil
+	s.stmts.m[query] = st
+	return st, nil
+}
+
+// prepare prepares queries ahead of a transaction that runs them with
+// inTxStmt. A query it cannot prepare runs unprepared, and fails there if
+// it must.
+func (s *Store) prepare(ctx context.Context, queries ...string) {
+	for _, q := range queries {
+		if q != "" {
+			s.prepared(ctx, q)
+		}
+	}
+}
+
+// inTxStmt returns query's statement for tx: prepared if prepare prepared
+// it, else as it is.
+func (s *Store) inTxStmt(ctx context.Context, tx *sql.Tx, query string) txStmt {
+	s.stmts.Lock()
+	st := s.stmts.m[query]
+	s.stmts.Unlock()
+	if st == nil {
+		return unprepared{tx, query}
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+// A txStmt is a *sql.Stmt of a transaction, or a query that it runs as
+// it is.
+type txStmt interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+type unprepared struct {
+	tx    *sql.Tx
+	query string
+}
+
+func (u unprepared) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return u.tx.ExecContext(ctx, u.query, args...)
+}
+
+func (u unprepared) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return u.tx.QueryRowContext(ctx, u.query, args...)
+}
+
+// eventsInsert returns the insert of k events that creates and appends
+// prepare, or "" for more events than they usually write.
+func (s *Store) eventsInsert(k int) string {
+	if k < 1 || k >= len(s.eventInserts) {
+		return ""
+	}
+	return s.eventInserts[k]
 }
 
 // Append implements dossier.Store. It applies the events to the dossier at
@@ -125,9 +187,9 @@ func (s *Store) getStmt(ctx context.Context) (*sql.Stmt, error) {
 // version, so that an action on a dossier just read costs its new events
 // only, whatever the length of its history. Then, in one transaction, it
 // updates the row's facts on condition that the row is still at version,
-// and inserts the new events. A row at another version is ErrConflict: the
-// condition is what makes the cached or read history the stored one, as
-// events are append-only.
+// and inserts the new events and their outbox entries. A row at another
+// version is ErrConflict: the condition is what makes the cached or read
+// history the stored one, as events are append-only.
 func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events ...dossier.Event) (*dossier.Dossier, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -155,8 +217,9 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 	if err != nil {
 		return nil, err
 	}
+	s.prepare(ctx, s.q.updateDossier, s.eventsInsert(len(r.events)), s.outboxInsert(len(events)))
 	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.updateDossier, append([]any{d.ID, int64(version)}, s.factArgs(d)...)...)
+		res, err := s.inTxStmt(ctx, tx, s.q.updateDossier).ExecContext(ctx, append([]any{d.ID, int64(version)}, s.factArgs(d)...)...)
 		if err != nil {
 			return err
 		}
@@ -164,6 +227,9 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 			return err
 		} else if n == 0 {
 			return dossier.ErrConflict
+		}
+		if err := s.insertOutbox(ctx, tx, c.String(), d.Events[version:]); err != nil {
+			return err
 		}
 		return s.insertEvents(ctx, tx, r.events)
 	})
@@ -178,15 +244,26 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 }
 
 // insertEvents inserts the value lists of events, in batches under the
-// dialects' limits on parameters.
-func (s *Store) insertEvents(ctx context.Context, tx execQuerier, events [][]any) error {
+// dialects' limits on parameters; the inserts of the few events that
+// creates and appends write are prepared.
+func (s *Store) insertEvents(ctx context.Context, db execQuerier, events [][]any) error {
 	for len(events) > 0 {
 		k := min(len(events), maxEventsPerInsert)
 		args := make([]any, 0, k*eventsEach)
 		for _, e := range events[:k] {
 			args = append(args, e...)
 		}
-		if _, err := tx.ExecContext(ctx, s.q.insertEvents+s.valuesList(k, eventsEach), args...); err != nil {
+		query := s.eventsInsert(k)
+		if query == "" {
+			query = s.q.insertEvents + s.valuesList(k, eventsEach)
+		}
+		var err error
+		if tx, ok := db.(*sql.Tx); ok {
+			_, err = s.inTxStmt(ctx, tx, query).ExecContext(ctx, args...)
+		} else {
+			_, err = db.ExecContext(ctx, query, args...)
+		}
+		if err != nil {
 			return err
 		}
 		events = events[k:]

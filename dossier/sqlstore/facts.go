@@ -59,9 +59,9 @@ func (s *Store) ListFacts(ctx context.Context, from, to time.Time) iter.Seq2[dos
 // yyyymmdd, sequence), the procedure and its version (yyyymmdd, 0 unset),
 // the two channels, the registration time in microseconds since 1900, the
 // other times as their distance from it (zigzag microseconds plus one, 0
-// unset), the outcome and the number of supplement requests: unsigned
-// varints and length-prefixed strings.
-const factsFormat = 1
+// unset), the outcome, the number of supplement requests and the number of
+// closed pauses: unsigned varints and length-prefixed strings.
+const factsFormat = 2
 
 // epoch1900 is where packed times count from: no storable time is before
 // it.
@@ -101,7 +101,8 @@ func packFacts(f dossier.Facts) []byte {
 		b = binary.AppendUvarint(b, uint64(d<<1^d>>63)+1)
 	}
 	b = append(b, byte(f.Outcome))
-	return binary.AppendUvarint(b, uint64(f.Supplements))
+	b = binary.AppendUvarint(b, uint64(f.Supplements))
+	return binary.AppendUvarint(b, uint64(f.Pauses))
 }
 
 // unpackFacts reads what packFacts wrote; strs gives the strings.
@@ -162,6 +163,7 @@ func unpackFacts(b []byte, strs *interner) (dossier.Facts, error) {
 	}
 	f.Outcome = dossier.Status(byt())
 	f.Supplements = int(num())
+	f.Pauses = int(num())
 	if bad || len(b) != 0 {
 		return dossier.Facts{}, errFacts
 	}

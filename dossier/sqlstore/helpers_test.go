@@ -93,6 +93,12 @@ func withSearchPath(t testing.TB, dsn, schema string) string {
 // newPostgres returns a migrated Store on a schema of its own.
 func newPostgres(t testing.TB) *sqlstore.Store { return open(t, postgresSchema(t)) }
 
+// databases make, per dialect, a new database for several Stores to open.
+var databases = map[string]func(t *testing.T) string{
+	"SQLite":     func(t *testing.T) string { return sqliteDSN(t) },
+	"PostgreSQL": func(t *testing.T) string { return postgresSchema(t) },
+}
+
 // dialects runs f once per dialect; the PostgreSQL run skips (or fails,
 // in CI) as postgresDSN says.
 func dialects(t *testing.T, f func(t *testing.T, newStore func(t testing.TB) *sqlstore.Store)) {

@@ -84,8 +84,10 @@ func (s *Store) convertLegacy(ctx context.Context, db execQuerier, page int) err
 			}
 			events = append(events, r.events...)
 			args := append([]any{d.ID, int64(old.version)}, s.factArgs(d)...)
-			if _, err := db.ExecContext(ctx, s.q.updateDossier, args...); err != nil {
+			if res, err := db.ExecContext(ctx, s.q.updateDossier, args...); err != nil {
 				return fmt.Errorf("dossier %s: %w", d.Code, err)
+			} else if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return fmt.Errorf("dossier %s: its row changed during the migration (%d rows, %v)", d.Code, n, err)
 			}
 			if _, err := db.ExecContext(ctx, `UPDATE dossiers SET registered_at = $2 WHERE id = $1`, d.ID, s.timeArg(d.Events[0].At)); err != nil {
 				return fmt.Errorf("dossier %s: %w", d.Code, err)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -335,6 +336,11 @@ func TestMigrateLegacy(t *testing.T) {
 			}
 			_, err = s.db.Exec(`SELECT 1 FROM dossier_events_0002`)
 			assert.Error(t, err)
+
+			// The outbox starts empty: the changes made before it are not
+			// sent; the changes after it are.
+			require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM dossier_outbox`).Scan(&n))
+			assert.Zero(t, n, "nothing of the old dossiers is queued for the portal")
 			next, err := s.Append(ctx, paused.Code, paused.Version, dossier.Event{At: paused.Events[3].At.Add(time.Hour), Kind: dossier.KindPay, Actor: "Một cửa",
 				Due: paused.Due().Add(time.Hour), LegalDue: paused.Due().Add(time.Hour), StepDue: paused.Handovers()[0].Due})
 			require.NoError(t, err)
@@ -345,6 +351,32 @@ func TestMigrateLegacy(t *testing.T) {
 			require.NoError(t, fresh.Apply(dossier.Event{At: fixtures[0].events[0].at, Kind: dossier.KindReceive, Actor: "Một cửa", Due: due, LegalDue: due, Limit: sla.WorkingDays(3)}))
 			require.NoError(t, s.Create(ctx, fresh))
 			assert.Equal(t, 8, fresh.Code.Seq, "the day's numbers go on")
+			var queued []string
+			for _, c := range []dossier.Code{paused.Code, fresh.Code} {
+				entries, err := s.Pending(ctx, c)
+				require.NoError(t, err)
+				for _, e := range entries {
+					queued = append(queued, fmt.Sprintf("%s#%d", e.Code, e.Event))
+				}
+			}
+			assert.Equal(t, []string{fmt.Sprintf("%s#%d", paused.Code, next.Version), fresh.Code.String() + "#1"}, queued,
+				"the new changes, and only they, are queued")
+
+			// The backfill of the package documentation queues the rest.
+			_, err = s.db.Exec(`INSERT INTO dossier_outbox (code, n, at)
+	SELECT d.code, e.n, e.occurred_at FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
+	WHERE true ON CONFLICT DO NOTHING`)
+			require.NoError(t, err)
+			var entries int
+			require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM dossier_events`).Scan(&n))
+			require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM dossier_outbox`).Scan(&entries))
+			assert.Equal(t, n, entries, "every event queued once")
+			leased, _, err := s.Lease(ctx, time.Now(), time.Minute, 100)
+			require.NoError(t, err)
+			assert.Len(t, leased, len(fixtures)+1, "each dossier's first event first")
+			for _, e := range leased {
+				assert.Equal(t, 1, e.Event, "%s", e.Code)
+			}
 		})
 	}
 }

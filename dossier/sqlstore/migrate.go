@@ -117,12 +117,14 @@ func (s *Store) migrate(ctx context.Context, ms []migration) (err error) {
 // database/sql cannot ask for IMMEDIATE on a *sql.DB it did not open, so
 // the statements are sent by hand.
 func (s *Store) sqliteImmediate(ctx context.Context, f func(*sql.Conn) error) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if err := s.write(ctx, func() error {
+	// The write turn first, then the connection, in the order the writer
+	// takes them: the other order could wait forever on a pool of one.
+	return s.write(ctx, func() error {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
 		if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 			return err
 		}
@@ -130,7 +132,7 @@ func (s *Store) sqliteImmediate(ctx context.Context, f func(*sql.Conn) error) er
 		// a connection left inside it would go back to the pool holding the
 		// write lock, and its later autocommit writes would never commit.
 		end := context.WithoutCancel(ctx)
-		err := f(conn)
+		err = f(conn)
 		if err == nil {
 			if _, err = conn.ExecContext(end, `COMMIT`); err == nil {
 				return nil
@@ -140,10 +142,7 @@ func (s *Store) sqliteImmediate(ctx context.Context, f func(*sql.Conn) error) er
 			conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the connection
 		}
 		return err
-	}); err != nil {
-		return err
-	}
-	return nil
+	})
 }
 
 type execQuerier interface {

@@ -3,12 +3,14 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/sqlstore"
 )
 
@@ -100,10 +102,22 @@ func TestNew(t *testing.T) {
 	db, err := sql.Open("sqlite", "file:"+t.TempDir()+"/n.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
 	require.NoError(t, err)
 	defer db.Close()
+	db.SetMaxOpenConns(1) // as embedders often set for SQLite: a write must not wait for a second connection
 	s, err := sqlstore.New(db, sqlstore.SQLite)
 	require.NoError(t, err)
 	require.NoError(t, s.Migrate(context.Background()))
-	require.NoError(t, s.Create(context.Background(), received(t, agency, 0)))
+	d := received(t, agency, 0)
+	require.NoError(t, s.Create(context.Background(), d))
+	_, err = s.Append(context.Background(), d.Code, d.Version, dossier.Event{At: base.Add(time.Hour), Kind: dossier.KindTransfer, Actor: "A", Receiver: "B"})
+	require.NoError(t, err)
+	// The outbox too, on the one connection.
+	entries, err := s.Pending(context.Background(), d.Code)
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+	leased, _, err := s.Lease(context.Background(), base, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, leased, 1)
+	require.NoError(t, s.Ack(context.Background(), leased...))
 	require.NoError(t, s.Close())
 	require.NoError(t, db.Ping(), "the caller's pool stays open")
 
@@ -118,4 +132,36 @@ func TestDialectString(t *testing.T) {
 	assert.Equal(t, "PostgreSQL", sqlstore.PostgreSQL.String())
 	assert.Equal(t, "SQLite", sqlstore.SQLite.String())
 	assert.Equal(t, "Dialect(9)", sqlstore.Dialect(9).String())
+}
+
+// On a pool of one connection, as embedders often give SQLite, writes and
+// migrations running at once wait for each other, never forever.
+func TestSQLiteOneConnection(t *testing.T) {
+	t.Parallel()
+	db, err := sql.Open("sqlite", "file:"+t.TempDir()+"/one.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	s, err := sqlstore.New(db, sqlstore.SQLite)
+	require.NoError(t, err)
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, s.Migrate(ctx))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				if err := s.Create(ctx, received(t, agency, 0)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for range 20 {
+		require.NoError(t, s.Migrate(ctx))
+	}
+	wg.Wait()
+	assert.Equal(t, 80, count(t, db, `SELECT count(*) FROM dossiers`))
 }

@@ -22,38 +22,53 @@ func twoInstances(t *testing.T) [2]*sqlstore.Store {
 	return [2]*sqlstore.Store{open(t, dsn), open(t, dsn)}
 }
 
-// Two instances creating dossiers for one agency and day at once never
-// issue a number twice nor skip one.
+// Two instances creating dossiers for three agencies at once never issue
+// a number twice nor skip one, and their groups, which lock several
+// agencies' sequences, never deadlock.
 func TestPostgresSequenceAcrossInstances(t *testing.T) {
 	t.Parallel()
 	stores := twoInstances(t)
-	const n, workers = 400, 16
-	got := make(chan int, n)
+	agencies := []string{"000.00.01.H26", "000.00.02.H26", "000.00.03.H26"}
+	const n, workers = 600, 16
+	type drawn struct {
+		agency string
+		seq    int
+	}
+	got := make(chan drawn, n)
 	var wg sync.WaitGroup
 	for w := range workers {
 		s := stores[w%2]
 		wg.Go(func() {
-			for range n / workers {
-				d := received(t, agency, 0)
+			for i := range n / workers {
+				d := received(t, agencies[(w+i)%len(agencies)], 0)
 				if err := s.Create(context.Background(), d); err != nil {
 					t.Error(err)
 					return
 				}
-				got <- d.Code.Seq
+				got <- drawn{d.Code.Agency, d.Code.Seq}
 			}
 		})
 	}
 	wg.Wait()
 	close(got)
-	seen := make([]bool, n+1)
-	total := 0
-	for v := range got {
-		require.True(t, v >= 1 && v <= n, "%d out of 1..%d", v, n)
-		require.False(t, seen[v], "%d drawn twice", v)
-		seen[v] = true
-		total++
+	seqs := map[string][]int{}
+	for x := range got {
+		seqs[x.agency] = append(seqs[x.agency], x.seq)
 	}
-	assert.Equal(t, n, total)
+	total := 0
+	for _, a := range agencies {
+		assert.ElementsMatch(t, seqOf(1, len(seqs[a])), seqs[a], "%s: 1…n, each once", a)
+		total += len(seqs[a])
+	}
+	assert.Equal(t, n/workers*workers, total)
+}
+
+func seqOf(from, to int) []int {
+	var out []int
+	for i := from; i <= to; i++ {
+		out = append(out, i)
+	}
+	return out
 }
 
 // Officers on two instances act on one dossier at once, all from the same

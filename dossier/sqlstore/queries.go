@@ -15,6 +15,7 @@ type queries struct {
 	nextSequence  string
 	orderBy       string
 	listFacts     string
+	leaseOutbox   string
 }
 
 // The columns of a dossier's row that its history decides, rewritten by
@@ -97,12 +98,14 @@ var postgresQueries = queries{
 	nextSequence:  nextSequence,
 	orderBy:       orderBy,
 	listFacts:     postgresListFacts,
+	leaseOutbox:   postgresLease,
 }
 
 var sqliteQueries = func() queries {
 	q := postgresQueries
 	q.selectDossier = selectDossier(sqliteEvents)
 	q.listFacts = sqliteListFacts
+	q.leaseOutbox = sqliteLease
 	return q
 }()
 

@@ -46,14 +46,20 @@ var ErrUnknownScheme = errors.New("sqlstore: unknown DSN scheme")
 
 // A Store keeps dossiers in PostgreSQL or SQLite. It is safe
 // for concurrent use, and several Stores, in one process or many, may share
-// one database. Call Migrate once before using a new database.
+// one database. Call Migrate once before using a new database, and Close
+// when done: a Store runs a goroutine that commits its writes in groups.
 type Store struct {
 	db      *sql.DB
-	get     atomic.Pointer[sql.Stmt] // Get's statement, prepared on first use
 	dialect Dialect
 	owned   bool // Close closes db: Open made it
 	q       queries
 	cache   cache
+	stmts   struct {
+		sync.Mutex
+		m map[string]*sql.Stmt // see prepared
+	}
+	eventInserts [5]string   // the inserts of 1 to 4 events
+	noOutbox     atomic.Bool // see SetOutbox
 
 	// writers lets one SQLite write at a time into the database from this
 	// process: the group commits of writeLoop, the ratings, Migrate.
@@ -63,8 +69,8 @@ type Store struct {
 	// whose row locks do better.
 	writers chan struct{}
 
-	// reqs queues the creates and appends for the SQLite writer, which
-	// closes stopped when it returns; nil for PostgreSQL.
+	// reqs queues the writes for the store's writer (see group), which
+	// closes stopped when it returns.
 	reqs     chan *request
 	stopped  chan struct{}
 	stop     func()
@@ -205,24 +211,29 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New needs a *sql.DB")
 	}
-	s := &Store{db: db, dialect: d, stop: func() {}}
+	s := &Store{db: db, dialect: d}
 	switch d {
 	case PostgreSQL:
 		s.q = postgresQueries
 	case SQLite:
 		s.q = sqliteQueries
-		s.writers = make(chan struct{}, 1)
-		s.reqs = make(chan *request, maxBatch)
-		s.stopped = make(chan struct{})
-		quit := make(chan struct{})
-		s.stop = func() {
-			close(quit)
-			<-s.stopped
-		}
-		go s.writeLoop(quit)
 	default:
 		return nil, fmt.Errorf("sqlstore: unknown dialect %d: want PostgreSQL or SQLite", uint8(d))
 	}
+	for k := 1; k < len(s.eventInserts); k++ {
+		s.eventInserts[k] = s.q.insertEvents + s.valuesList(k, eventsEach)
+	}
+	if d == SQLite {
+		s.writers = make(chan struct{}, 1)
+	}
+	s.reqs = make(chan *request, maxBatch)
+	s.stopped = make(chan struct{})
+	quit := make(chan struct{})
+	s.stop = func() {
+		close(quit)
+		<-s.stopped
+	}
+	go s.writeLoop(quit)
 	return s, nil
 }
 
@@ -233,16 +244,19 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // tables or run reports in SQL.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close stops the store's SQLite writer, once the writes it has begun are
+// Close stops the store's writer, once the writes it has begun are
 // committed, and closes the connection pool if Open made it; a Store from
 // New leaves the caller's *sql.DB open. Writes still waiting for their
 // turn return ErrClosed.
 func (s *Store) Close() error {
 	s.stopOnce.Do(s.stop)
 	var err error
-	if st := s.get.Swap(nil); st != nil {
-		err = st.Close()
+	s.stmts.Lock()
+	for _, st := range s.stmts.m {
+		err = errors.Join(err, st.Close())
 	}
+	s.stmts.m = nil
+	s.stmts.Unlock()
 	if !s.owned {
 		return err
 	}

@@ -121,11 +121,7 @@ func TestEventsAppendOnly(t *testing.T) {
 // once it reads the dossier again it appends.
 func TestAppendAfterAnotherInstance(t *testing.T) {
 	t.Parallel()
-	dsns := map[string]func(t *testing.T) string{
-		"SQLite":     func(t *testing.T) string { return sqliteDSN(t) },
-		"PostgreSQL": func(t *testing.T) string { return postgresSchema(t) },
-	}
-	for name, dsn := range dsns {
+	for name, dsn := range databases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dsn := dsn(t)
@@ -196,6 +192,9 @@ func TestCreateInvalid(t *testing.T) {
 		{"a time limit that cannot be written", submit(func(e *dossier.Event) { e.Limit = sla.WorkingDays(0) })},
 		{"a procedure version in 2300", submit(func(e *dossier.Event) { e.ProcedureVersion = sla.Date{Year: 2300, Month: 1, Day: 1} })},
 		{"a code day in 1999", func(d *dossier.Dossier) { d.Code.Date = sla.Date{Year: 1999, Month: 12, Day: 31} }},
+		{"an applicant's name that is not UTF-8", func(d *dossier.Dossier) { d.Applicant.Name = "Nguy\xe1n" }},
+		{"a NUL in the address", func(d *dossier.Dossier) { d.Applicant.Address = "12 Lý Thường Kiệt\x00" }},
+		{"an actor that is not UTF-8", submit(func(e *dossier.Event) { e.Actor = "c\xf4ng d\xe2n" })},
 	}
 	for _, tt := range tests {
 		d := received(t, agency, 10)
@@ -211,11 +210,7 @@ func TestCreateInvalid(t *testing.T) {
 // apply each migration once.
 func TestMigrateConcurrent(t *testing.T) {
 	t.Parallel()
-	dsns := map[string]func(t *testing.T) string{
-		"SQLite":     func(t *testing.T) string { return sqliteDSN(t) },
-		"PostgreSQL": func(t *testing.T) string { return postgresSchema(t) },
-	}
-	for name, dsn := range dsns {
+	for name, dsn := range databases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dsn := dsn(t)

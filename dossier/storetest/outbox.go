@@ -31,6 +31,7 @@ var outboxTests = []struct {
 	{"OutboxRelease", testOutboxRelease},
 	{"OutboxLeaseExpiry", testOutboxLeaseExpiry},
 	{"OutboxConcurrentLeasers", testOutboxConcurrentLeasers},
+	{"OutboxPending", testOutboxPending},
 	{"OutboxInvalid", testOutboxInvalid},
 }
 
@@ -259,17 +260,25 @@ func testOutboxFail(t *testing.T, s dossier.Store, o dossier.Outbox) {
 	assert.Empty(t, fourth[0].LastError)
 }
 
+// resolvedAndNext receives x, hands it on and resolves it (three
+// events), then receives y.
+func resolvedAndNext(t *testing.T, d *desk) (x, y *dossier.Dossier) {
+	t.Helper()
+	ctx := context.Background()
+	x = d.receive(t, 0, "1.001193", procedure.Direct)
+	_, err := d.at(1).Transfer(ctx, x.Code, "một cửa", "Phòng Tư pháp")
+	require.NoError(t, err)
+	_, err = d.at(2).Resolve(ctx, x.Code, "Phòng Tư pháp")
+	require.NoError(t, err)
+	return x, d.receive(t, 3, "1.001193", procedure.Direct)
+}
+
 // Bury makes a dead letter, listed with its error, that holds back its
 // own dossier's later entries and no other dossier's.
 func testOutboxDeadLetters(t *testing.T, s dossier.Store, o dossier.Outbox) {
 	ctx := context.Background()
 	d := newDesk(t, s)
-	x := d.receive(t, 0, "1.001193", procedure.Direct)
-	_, err := d.at(1).Transfer(ctx, x.Code, "một cửa", "Phòng Tư pháp")
-	require.NoError(t, err)
-	_, err = d.at(2).Resolve(ctx, x.Code, "Phòng Tư pháp")
-	require.NoError(t, err)
-	y := d.receive(t, 3, "1.001193", procedure.Direct)
+	x, y := resolvedAndNext(t, d)
 
 	got := first(t, o, base)
 	require.Equal(t, []string{key(x.Code, 1), key(y.Code, 1)}, keys(got))
@@ -280,7 +289,7 @@ func testOutboxDeadLetters(t *testing.T, s dossier.Store, o dossier.Outbox) {
 	assert.ErrorIs(t, o.Bury(ctx, again[0], "twice"), dossier.ErrLeaseLost)
 	require.NoError(t, o.Ack(ctx, got[1]))
 
-	_, err = d.at(4).Transfer(ctx, y.Code, "một cửa", "Phòng Tư pháp")
+	_, err := d.at(4).Transfer(ctx, y.Code, "một cửa", "Phòng Tư pháp")
 	require.NoError(t, err)
 	rest, next := lease(t, o, base.Add(1000*time.Hour), 100)
 	assert.Equal(t, []string{key(y.Code, 2)}, keys(rest), "a dead letter holds back no other dossier")
@@ -385,6 +394,13 @@ func testOutboxLeaseExpiry(t *testing.T, s dossier.Store, o dossier.Outbox) {
 // Deliverers leasing at once never get the same entry: while it is leased,
 // an entry has exactly one leaser, and every entry is delivered once.
 func testOutboxConcurrentLeasers(t *testing.T, s dossier.Store, o dossier.Outbox) {
+	concurrentLeasers(t, s, []dossier.Outbox{o})
+}
+
+// concurrentLeasers checks testOutboxConcurrentLeasers with deliverers
+// spread over outboxes, which share their entries; the dossiers are
+// received through s.
+func concurrentLeasers(t *testing.T, s dossier.Store, outboxes []dossier.Outbox) {
 	ctx := context.Background()
 	d := newDesk(t, s)
 	const dossiers, events = 40, 3
@@ -401,7 +417,8 @@ func testOutboxConcurrentLeasers(t *testing.T, s dossier.Store, o dossier.Outbox
 	var mu sync.Mutex
 	seen := map[string]int{}
 	var wg sync.WaitGroup
-	for range 8 {
+	for w := range 8 {
+		o := outboxes[w%len(outboxes)]
 		wg.Go(func() {
 			for range 10 {
 				got, _, err := o.Lease(ctx, base, ttl, 3)
@@ -428,7 +445,8 @@ func testOutboxConcurrentLeasers(t *testing.T, s dossier.Store, o dossier.Outbox
 	later := base.Add(2 * ttl)
 	delivered := map[dossier.Code][]int{}
 	var lost int
-	for range 8 {
+	for w := range 8 {
+		o := outboxes[w%len(outboxes)]
 		wg.Go(func() {
 			for range 1000 {
 				got, next, err := o.Lease(ctx, later, ttl, 4)
@@ -462,6 +480,73 @@ func testOutboxConcurrentLeasers(t *testing.T, s dossier.Store, o dossier.Outbox
 	for c, got := range delivered {
 		assert.Equal(t, []int{1, 2, 3}, got, "%s: each event once, in order", c)
 	}
+	for _, o := range outboxes {
+		none, next := lease(t, o, later.Add(2*ttl), 100)
+		assert.Empty(t, none, "nothing left")
+		assert.True(t, next.IsZero())
+	}
+}
+
+// Pending shows what is left to deliver of one dossier: its head with its
+// delivery state, then what waits behind it; an acknowledged event is gone
+// from it, and a dossier with nothing left has no entries.
+func testOutboxPending(t *testing.T, s dossier.Store, o dossier.Outbox) {
+	ctx := context.Background()
+	x, y := resolvedAndNext(t, newDesk(t, s))
+	pending := func(c dossier.Code) []dossier.OutboxEntry {
+		t.Helper()
+		got, err := o.Pending(ctx, c)
+		require.NoError(t, err)
+		return got
+	}
+	events := func(entries []dossier.OutboxEntry) []int {
+		var out []int
+		for _, e := range entries {
+			out = append(out, e.Event)
+		}
+		return out
+	}
+
+	got := pending(x.Code)
+	assert.Equal(t, []int{1, 2, 3}, events(got), "every event, in order")
+	for _, e := range got {
+		assert.Equal(t, x.Code, e.Code)
+		assert.Zero(t, e.Attempts)
+		assert.False(t, e.Dead)
+	}
+	assert.Equal(t, []int{1}, events(pending(y.Code)), "each dossier its own")
+	unknown := x.Code
+	unknown.Seq = 99
+	assert.Empty(t, pending(unknown), "a dossier the store does not hold")
+
+	leased := first(t, o, base)
+	require.Equal(t, []string{key(x.Code, 1), key(y.Code, 1)}, keys(leased))
+	for _, e := range pending(x.Code) {
+		assert.Empty(t, e.LeaseID, "Pending hands out no lease")
+	}
+	retry := base.Add(time.Minute)
+	require.NoError(t, o.Fail(ctx, leased[0], "portal: 502 Bad Gateway", retry))
+	require.NoError(t, o.Ack(ctx, leased[1]))
+	got = pending(x.Code)
+	require.Equal(t, []int{1, 2, 3}, events(got))
+	assert.Equal(t, 1, got[0].Attempts, "the head's failed attempt")
+	assert.Equal(t, "portal: 502 Bad Gateway", got[0].LastError)
+	assert.True(t, got[0].RetryAt.Equal(retry), "its retry time: %s", got[0].RetryAt)
+	assert.Zero(t, got[1].Attempts, "what waits behind it was never tried")
+	assert.Empty(t, pending(y.Code), "an acknowledged event is gone")
+
+	again := first(t, o, retry)
+	require.Equal(t, []string{key(x.Code, 1)}, keys(again))
+	require.NoError(t, o.Ack(ctx, again...))
+	next := first(t, o, retry)
+	require.Equal(t, []string{key(x.Code, 2)}, keys(next))
+	require.NoError(t, o.Bury(ctx, next[0], "portal: 400 MaTTHC không tồn tại"))
+	got = pending(x.Code)
+	require.Equal(t, []int{2, 3}, events(got), "the delivered event is gone")
+	assert.True(t, got[0].Dead, "the head is a dead letter")
+	assert.Equal(t, 1, got[0].Behind, "with one entry behind it")
+	assert.Equal(t, 1, got[0].Attempts)
+	assert.False(t, got[1].Dead, "only the head is dead")
 }
 
 // Leases that make no sense are refused; a cancelled context fails.
@@ -493,6 +578,7 @@ func testOutboxInvalid(t *testing.T, s dossier.Store, o dossier.Outbox) {
 		"Fail":    o.Fail(cancelled, got[0], "x", base),
 		"Bury":    o.Bury(cancelled, got[0], "x"),
 		"Retry":   o.Retry(cancelled, x.Code, 1),
+		"Pending": func() error { _, err := o.Pending(cancelled, x.Code); return err }(),
 	} {
 		assert.Error(t, err, name)
 		assert.False(t, errors.Is(err, dossier.ErrLeaseLost), "%s: the context's error, not a lost lease", name)

@@ -22,7 +22,15 @@
 // an entry for every event of every create and append and none for a
 // failed one, one entry per dossier at a time and in order, leases that
 // expire and that concurrent leasers never share, failures, dead letters
-// and their retry.
+// and their retry, and what Pending shows of one dossier.
+//
+// A store whose instances share one database (several processes on one
+// PostgreSQL, say) runs RunShared too, with Stores on one database:
+//
+//	storetest.RunShared(t, func(t *testing.T) []dossier.Store {
+//		dsn := newDatabase(t)
+//		return []dossier.Store{mystore.Open(dsn), mystore.Open(dsn)}
+//	})
 package storetest
 
 import (
@@ -80,6 +88,28 @@ func Run(t *testing.T, newStore func(t *testing.T) dossier.Store) {
 			tt.run(t, newStore(t))
 		})
 	}
+}
+
+// RunShared runs the checks that concern Stores sharing one database, as
+// the instances of a provincial system do, against the Stores newStores
+// makes: two or more on one new, empty database each time it is called.
+// Deliverers leasing through different Stores at once never hold one
+// outbox entry together, and deliver every entry once, in order per
+// dossier. It skips unless every Store is a dossier.Outbox.
+func RunShared(t *testing.T, newStores func(t *testing.T) []dossier.Store) {
+	t.Run("OutboxConcurrentLeasers", func(t *testing.T) {
+		stores := newStores(t)
+		require.GreaterOrEqual(t, len(stores), 2, "RunShared needs two Stores on one database")
+		var outboxes []dossier.Outbox
+		for _, s := range stores {
+			o, ok := s.(dossier.Outbox)
+			if !ok {
+				t.Skip("not a dossier.Outbox")
+			}
+			outboxes = append(outboxes, o)
+		}
+		concurrentLeasers(t, stores[0], outboxes)
+	})
 }
 
 const agency = "000.00.01.H26"

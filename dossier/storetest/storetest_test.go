@@ -29,20 +29,27 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 	tests := []struct {
 		broken string
 		fails  []string
+		shared bool // run through RunShared
 	}{
-		{"ignores-version", []string{"AppendStale", "AppendConcurrent"}},
-		{"milliseconds", []string{"Microseconds"}},
-		{"gaps", []string{"CreateDuplicateID", "CreateConcurrentDense"}},
-		{"no-facts", []string{"Facts"}},
-		{"outbox-drops-creates", []string{"OutboxEveryChange", "OutboxFailedChanges"}},
-		{"outbox-ack-noop", []string{"OutboxEveryChange", "OutboxAck", "OutboxOrder"}},
-		{"outbox-shared-leases", []string{"OutboxConcurrentLeasers", "OutboxOrder"}},
-		{"outbox-ignores-time", []string{"OutboxFail", "OutboxLeaseExpiry"}},
+		{"ignores-version", []string{"AppendStale", "AppendConcurrent"}, false},
+		{"milliseconds", []string{"Microseconds"}, false},
+		{"gaps", []string{"CreateDuplicateID", "CreateConcurrentDense"}, false},
+		{"no-facts", []string{"Facts"}, false},
+		{"outbox-drops-creates", []string{"OutboxEveryChange", "OutboxFailedChanges"}, false},
+		{"outbox-ack-noop", []string{"OutboxEveryChange", "OutboxAck", "OutboxOrder"}, false},
+		{"outbox-shared-leases", []string{"OutboxConcurrentLeasers", "OutboxOrder"}, false},
+		{"outbox-ignores-time", []string{"OutboxFail", "OutboxLeaseExpiry"}, false},
+		{"outbox-pending-forgets", []string{"OutboxPending"}, false},
+		{"instances-share-leases", []string{"OutboxConcurrentLeasers"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.broken, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStore$", "-test.v")
+			test := "TestBrokenStore"
+			if tt.shared {
+				test = "TestBrokenSharedStore"
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v")
 			cmd.Env = append(os.Environ(), "MOTCUA_BROKEN_STORE="+tt.broken)
 			out, err := cmd.CombinedOutput()
 			var summary []string
@@ -53,7 +60,7 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 			}
 			require.Error(t, err, "the suite passed a store that %s", tt.broken)
 			for _, name := range tt.fails {
-				assert.True(t, slices.ContainsFunc(summary, func(l string) bool { return strings.HasPrefix(l, "--- FAIL: TestBrokenStore/"+name+" ") }), "a store that %s fails %s", tt.broken, name)
+				assert.True(t, slices.ContainsFunc(summary, func(l string) bool { return strings.HasPrefix(l, "--- FAIL: "+test+"/"+name+" ") }), "a store that %s fails %s", tt.broken, name)
 			}
 		})
 	}
@@ -86,9 +93,40 @@ func TestBrokenStore(t *testing.T) {
 			return sharedLeases{inner}
 		case "outbox-ignores-time":
 			return ignoresTime{inner}
+		case "outbox-pending-forgets":
+			return pendingForgets{inner}
 		}
 		t.Fatalf("unknown broken store %q", broken)
 		return nil
+	})
+}
+
+// TestBrokenSharedStore runs RunShared against the broken pair of stores
+// that MOTCUA_BROKEN_STORE names; TestSuiteCatchesBrokenStores expects it
+// to fail.
+func TestBrokenSharedStore(t *testing.T) {
+	broken := os.Getenv("MOTCUA_BROKEN_STORE")
+	if broken == "" {
+		t.Skip("run by TestSuiteCatchesBrokenStores")
+	}
+	storetest.RunShared(t, func(t *testing.T) []dossier.Store {
+		inner := memstore.New()
+		switch broken {
+		case "instances-share-leases":
+			// The second instance does not see the first one's leases.
+			return []dossier.Store{inner, sharedLeases{inner}}
+		}
+		t.Fatalf("unknown broken pair of stores %q", broken)
+		return nil
+	})
+}
+
+// The shared checks pass on one memstore seen through two handles.
+func TestRunShared(t *testing.T) {
+	t.Parallel()
+	storetest.RunShared(t, func(t *testing.T) []dossier.Store {
+		s := memstore.New()
+		return []dossier.Store{s, s}
 	})
 }
 
@@ -186,4 +224,16 @@ type ignoresTime struct{ *memstore.Store }
 
 func (s ignoresTime) Lease(ctx context.Context, now time.Time, ttl time.Duration, max int) ([]dossier.OutboxEntry, time.Time, error) {
 	return s.Store.Lease(ctx, now.AddDate(100, 0, 0), ttl, max)
+}
+
+// pendingForgets shows only the head of a dossier's queue, and as never
+// tried.
+type pendingForgets struct{ *memstore.Store }
+
+func (s pendingForgets) Pending(ctx context.Context, c dossier.Code) ([]dossier.OutboxEntry, error) {
+	got, err := s.Store.Pending(ctx, c)
+	if len(got) == 0 {
+		return got, err
+	}
+	return []dossier.OutboxEntry{{Code: c, Event: got[0].Event}}, err
 }

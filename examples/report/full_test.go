@@ -17,7 +17,8 @@ import (
 // TestArticle runs the default year, as `go run ./examples/report` does,
 // and compares the press release with the article's figures
 // (testdata/report2020.txt), and the form that follows it with
-// testdata/bieu06-2020.txt, the form as this command first printed it. It
+// testdata/form-and-analyses-2020.txt, the form and the analyses as this
+// command first printed them. It
 // takes seconds, so -short skips it, and the race detector, which makes it
 // ten times slower, leaves it out.
 func TestArticle(t *testing.T) {
@@ -34,7 +35,7 @@ func TestArticle(t *testing.T) {
 	for _, g := range []struct {
 		file string
 		got  []byte
-	}{{"report2020.txt", release}, {"bieu06-2020.txt", form}} {
+	}{{"report2020.txt", release}, {"form-and-analyses-2020.txt", form}} {
 		golden := filepath.Join("testdata", g.file)
 		if *update && g.file != "report2020.txt" { // the article is not ours to rewrite
 			require.NoError(t, os.WriteFile(golden, g.got, 0o644))
@@ -45,4 +46,4 @@ func TestArticle(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/bieu06-2020.txt")
+var update = flag.Bool("update", false, "rewrite testdata/form-and-analyses-2020.txt")

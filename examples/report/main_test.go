@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -173,4 +176,38 @@ func regexpQuote(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// The analyses find what the simulation planted: the slow second step of
+// 1.004222 first among the late dossiers' steps, and a cut of 1.001776's
+// ten days to two.
+func TestAnalysesFindPlanted(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-scale", "0.05"}, &out))
+	text := out.String()
+	_, late, ok := strings.Cut(text, "HỒ SƠ QUÁ HẠN THEO BƯỚC XỬ LÝ")
+	require.True(t, ok)
+	first := strings.SplitN(strings.TrimSpace(late), "\n", 3)[1]
+	assert.True(t, strings.HasPrefix(first, "- 1.004222, bước «Kiểm tra, xác minh, đối chiếu với Cơ sở dữ liệu về cư trú»"), first)
+	assert.Contains(t, text, "- 1.001776: 90% xong trong ")
+	assert.Regexp(t, `- 1\.001776: 90% xong trong 1,[0-9] ngày làm việc / thời hạn 10 ngày → đề xuất 2 ngày`, text)
+	assert.Contains(t, text, "Quyết định 766/QĐ-TTg")
+}
+
+// -xlsx and -svg write the workbook and the charts.
+func TestFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	book := filepath.Join(dir, "bieu06.xlsx")
+	require.NoError(t, run([]string{"-scale", "0.01", "-xlsx", book, "-svg", filepath.Join(dir, "svg")}, io.Discard))
+	b, err := os.ReadFile(book)
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(b, []byte("PK")), "an Excel workbook is a zip")
+	for _, name := range []string{"tiep-nhan-theo-thang.svg", "giai-quyet-theo-thang.svg", "dung-han-theo-linh-vuc.svg", "hai-long.svg"} {
+		svg, err := os.ReadFile(filepath.Join(dir, "svg", name))
+		require.NoError(t, err, name)
+		assert.Contains(t, string(svg), "<svg", name)
+	}
+	assert.Error(t, run([]string{"-scale", "0.01", "-xlsx", filepath.Join(dir, "no", "such", "folder.xlsx")}, io.Discard))
 }

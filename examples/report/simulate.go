@@ -36,6 +36,7 @@ type job struct {
 	outcome             outcome
 	procedure           string
 	due                 time.Time // as the plan computes it; checked against the Service's
+	transfer            time.Time // the handover to the second step; zero: none
 	resolved, returned  time.Time // zero: not within the year
 	level               rating.Level
 	code                dossier.Code
@@ -49,7 +50,19 @@ type sim struct {
 	// limits holds, for each channel, the procedures that allow it grouped
 	// by their time limit, so that a due time is computed once a limit.
 	limits map[procedure.Channel][]limit
+	// stepped holds the procedures whose control slip has steps.
+	stepped map[string]bool
 }
+
+// The analyses' findings, planted so that examples/report can show them
+// found: the late dossiers go, where they can, to the procedure whose
+// second step (checking against the residence database, five working days)
+// runs past its own due time; and the procedure with a generous limit has
+// only early dossiers, resolved within two working days of its ten.
+const (
+	slowProcedure     = "1.004222" // Đăng ký thường trú
+	generousProcedure = "1.001776" // trợ cấp xã hội hằng tháng
+)
 
 // A limit is a time limit and the procedures that have it.
 type limit struct {
@@ -60,8 +73,10 @@ type limit struct {
 // A result is what a simulated year reports: the press release and the
 // statutory form, counted from the same dossiers.
 type result struct {
-	release rating.Report
-	form    *report.Statistics // Biểu 06 by field
+	release  rating.Report
+	form     *report.Statistics // Biểu 06 by field
+	analyses *report.Analyses   // late dossiers, cuts, channels, the Decision 766 index
+	months   []report.Month
 }
 
 // simulate runs the previous year and the year through a dossier.Service
@@ -75,8 +90,9 @@ func simulate(ctx context.Context, year int, seed uint64, scale float64) (result
 	if err != nil {
 		return result{}, err
 	}
-	s := &sim{cal: sla.Default(), week: sla.StandardWeek(), rng: rand.New(rand.NewPCG(seed, uint64(year))), limits: map[procedure.Channel][]limit{}}
+	s := &sim{cal: sla.Default(), week: sla.StandardWeek(), rng: rand.New(rand.NewPCG(seed, uint64(year))), limits: map[procedure.Channel][]limit{}, stepped: map[string]bool{}}
 	for pr := range cat.All() {
+		s.stepped[pr.Code] = len(pr.Steps) > 1
 		for _, ch := range pr.Channels {
 			ls := s.limits[ch]
 			i := slices.IndexFunc(ls, func(l limit) bool { return l.d == pr.DurationFor(ch) })
@@ -129,7 +145,17 @@ func simulate(ctx context.Context, year int, seed uint64, scale float64) (result
 	if form.Total != r.Counts {
 		return result{}, fmt.Errorf("the form counts %+v, the press release %+v", form.Total, r.Counts)
 	}
-	return result{r, form}, check(r, p)
+	vs, sat, _ := r.Ratings()
+	q := report.Query{Store: dossiers, Catalog: cat, Calendar: s.cal, Period: report.Period{From: from, To: to}}
+	an, err := report.Analyze(ctx, q, report.QualityInput{Satisfied: report.Share{Part: vs.N + sat.N, Whole: r.Satisfaction.Total()}})
+	if err != nil {
+		return result{}, err
+	}
+	months, err := report.ByMonth(ctx, q)
+	if err != nil {
+		return result{}, err
+	}
+	return result{r, form, an, months}, check(r, p)
 }
 
 // check makes sure the library counted what the plan meant: if the plan and
@@ -236,13 +262,17 @@ func (s *sim) plan(year int, channels, outcomes, levels []int, until time.Time) 
 	}
 
 	for _, j := range jobs {
-		opts := s.options(j, j.outcome, asOf)
+		opts := plant(j.outcome, s.options(j, j.outcome, asOf))
 		o := opts[s.rng.IntN(len(opts))]
 		j.procedure, j.due = o.code, o.due
 		if j.outcome == open {
 			continue
 		}
 		j.resolved = s.resolve(j, asOf)
+		// The first step, the desk's, hands the dossier on at once.
+		if t := j.received.Add(time.Minute); s.stepped[j.procedure] && !t.After(j.resolved) {
+			j.transfer = t
+		}
 		j.returned = j.resolved.Add(time.Duration(1+s.rng.IntN(20)) * time.Minute)
 		if !j.returned.Before(asOf) {
 			j.returned = time.Time{}
@@ -308,6 +338,31 @@ type option struct {
 	due  time.Time
 }
 
+// plant narrows the procedures a dossier with outcome o can be for, as
+// the planted findings want: late ones to slowProcedure, other than early
+// ones away from generousProcedure, where the channel allows.
+func plant(o outcome, opts []option) []option {
+	keep := func(ok func(option) bool) []option {
+		var out []option
+		for _, x := range opts {
+			if ok(x) {
+				out = append(out, x)
+			}
+		}
+		if len(out) == 0 {
+			return opts
+		}
+		return out
+	}
+	switch o {
+	case late:
+		return keep(func(x option) bool { return x.code == slowProcedure })
+	case early:
+		return opts
+	}
+	return keep(func(x option) bool { return x.code != generousProcedure })
+}
+
 // options returns the procedures that let j, received on its channel, have
 // outcome o within the year ending at asOf.
 func (s *sim) options(j *job, o outcome, asOf time.Time) []option {
@@ -345,7 +400,13 @@ func (s *sim) options(j *job, o outcome, asOf time.Time) []option {
 func (s *sim) resolve(j *job, asOf time.Time) time.Time {
 	switch j.outcome {
 	case early:
-		return s.pick(j.received, earliest(s.dayStart(j.due), asOf))
+		end := earliest(s.dayStart(j.due), asOf)
+		if j.procedure == generousProcedure {
+			if fast, err := s.cal.Due(j.received, sla.WorkingDays(2)); err == nil {
+				end = earliest(fast, end)
+			}
+		}
+		return s.pick(j.received, end)
 	case onTime:
 		from := later(j.received.Add(time.Minute), s.dayStart(j.due))
 		if t := s.pick(from, j.due); !t.IsZero() {
@@ -438,6 +499,7 @@ type event struct {
 
 const (
 	receive uint8 = iota
+	transfer
 	resolve
 	giveBack
 	rate
@@ -448,6 +510,9 @@ func live(ctx context.Context, svc *dossier.Service, ratings rating.Store, now *
 	events := make([]event, 0, 4*len(jobs))
 	for _, j := range jobs {
 		events = append(events, event{j.received, receive, j})
+		if !j.transfer.IsZero() {
+			events = append(events, event{j.transfer, transfer, j})
+		}
 		if !j.resolved.IsZero() {
 			events = append(events, event{j.resolved, resolve, j})
 		}
@@ -481,6 +546,8 @@ func live(ctx context.Context, svc *dossier.Service, ratings rating.Store, now *
 					err = fmt.Errorf("dossier %s is due at %s, planned %s", d.Code, d.OriginalDue(), j.due)
 				}
 			}
+		case transfer:
+			_, err = svc.Transfer(ctx, j.code, "tiếp nhận", "chuyên viên")
 		case resolve:
 			_, err = svc.Resolve(ctx, j.code, "chuyên viên")
 		case giveBack:

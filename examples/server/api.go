@@ -13,6 +13,7 @@ import (
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/report"
+	"github.com/motcua/motcua/dossier/report/xlsx"
 	"github.com/motcua/motcua/procedure"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
@@ -25,18 +26,6 @@ const (
 	maxComment = 2000
 	maxShort   = 100 // ID numbers, phones, e-mails
 )
-
-func (s *server) health(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		logger(r.Context()).Warn("store does not answer", "err", err)
-		writeProblem(w, r, errUnavailable)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
 
 // intakeRequest is the body of POST /api/v1/dossiers.
 type intakeRequest struct {
@@ -172,6 +161,7 @@ func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	w.Header().Set("ETag", etag(d.Version))
 	writeJSON(w, http.StatusOK, s.viewDossier(d))
 }
 
@@ -257,11 +247,16 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.ifMatch(r.Context(), r, cur.Code); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	d, err := s.perform(r.Context(), signedIn(r).officer, cur, name, req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", etag(d.Version))
 	writeJSON(w, http.StatusOK, s.viewDossier(d))
 }
 
@@ -465,67 +460,6 @@ func checkYear(t time.Time) (time.Time, error) {
 	return t, nil
 }
 
-func (s *server) lookup(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.pathDossier(w, r)
-	if !ok {
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, s.publicView(d))
-}
-
-// ratingRequest is the body of POST /api/v1/public/dossiers/{code}/rating.
-type ratingRequest struct {
-	Level   rating.Level `json:"level"`
-	Comment string       `json:"comment"`
-}
-
-type ratingView struct {
-	Dossier   string       `json:"dossier"`
-	Level     rating.Level `json:"level"`
-	LevelText string       `json:"levelText"`
-	Comment   string       `json:"comment,omitempty"`
-	At        stamp        `json:"at"`
-}
-
-func (s *server) rate(w http.ResponseWriter, r *http.Request) {
-	c, err := pathCode(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var req ratingRequest
-	if err := readJSON(w, r, &req, false); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rt, err := s.addRating(r.Context(), c, req.Level, req.Comment)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, ratingView{
-		Dossier: rt.Dossier.String(), Level: rt.Level, LevelText: rt.Level.String(), Comment: rt.Comment, At: stamp(rt.At),
-	})
-}
-
-// addRating records a citizen's rating of a dossier under the library's
-// rules (rating.Rate): once its result is ready, and once.
-func (s *server) addRating(ctx context.Context, c dossier.Code, level rating.Level, comment string) (rating.Rating, error) {
-	if !level.Valid() {
-		return rating.Rating{}, invalidValue("Mức đánh giá (level) phải là 1 (rất hài lòng), 2 (hài lòng) hoặc 3 (không hài lòng).")
-	}
-	comment = strings.TrimSpace(comment)
-	if err := checkText("comment", comment, maxComment); err != nil {
-		return rating.Rating{}, err
-	}
-	rt := rating.Rating{Dossier: c, Level: level, Comment: comment, At: s.now().In(sla.ICT), Channel: procedure.Online}
-	if err := rating.Rate(ctx, s.svc, s.ratings, rt); err != nil {
-		return rating.Rating{}, err
-	}
-	return rt, nil
-}
-
 // period reads a report's period from the query: from and to, defaulting
 // to the year so far. It answers the request itself and returns false when
 // they do not read.
@@ -637,11 +571,11 @@ func (s *server) statistics(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("format") == "csv" {
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="bieu06-%s-%s.csv"`,
-			p.From.In(sla.ICT).Format("20060102"), p.To.In(sla.ICT).Add(-1).Format("20060102")))
-	}
-	s.render(w, r, map[string]rendering{"json": {jsonType, st.WriteJSON}, "csv": {csvType, st.WriteCSV}, "text": {textType, st.WriteText}}, "json", "csv", "text")
+	attachment(w, r, "bieu06", p)
+	s.render(w, r, map[string]rendering{
+		"json": {jsonType, st.WriteJSON}, "csv": {csvType, st.WriteCSV}, "text": {textType, st.WriteText},
+		"xlsx": {xlsxType, func(w io.Writer) error { return xlsx.Write(w, st, nil, nil) }},
+	}, "json", "csv", "text", "xlsx")
 }
 
 // previousPeriod returns the start of the period before [from, to), which

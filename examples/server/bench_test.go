@@ -31,13 +31,13 @@ func BenchmarkStoreGet(b *testing.B) {
 // without the network.
 func BenchmarkPublicLookup(b *testing.B) {
 	d := newDesk(b)
-	code := d.receive(anIntake("Nguyễn Văn An"))
+	code, secret := d.receiveWithSecret(anIntake("Nguyễn Văn An"))
 	d.srv.log = discardLogger()
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req := httptest.NewRequest("GET", "/api/v1/public/dossiers/"+code, nil)
+			req := httptest.NewRequest("GET", lookupPath(code, secret), nil)
 			w := httptest.NewRecorder()
 			d.srv.ServeHTTP(w, req)
 			if w.Code != http.StatusOK {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -57,7 +58,11 @@ func main() {
 // options are the command line's settings.
 type options struct {
 	addr, db, catalog, agency, agencyName, agenciesFile string
+	publicURL, place                                    string
 	behindTLS                                           bool
+	trusted                                             []netip.Prefix
+	maxConns                                            int
+	sync                                                syncOptions
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -71,8 +76,23 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts (one agency; see -agencies)")
 	fs.StringVar(&o.agenciesFile, "agencies", "", "a JSON file of the agencies the centre hosts, [{\"id\": e-ID, \"name\": name}, …], instead of -agency and -agency-name")
 	fs.BoolVar(&o.behindTLS, "behind-tls", false, "a proxy in front serves the pages over TLS: make session cookies Secure")
+	fs.StringVar(&o.publicURL, "public-url", defaultPublicURL, "the absolute address citizens reach the lookup at, for the receipt's QR code")
+	fs.StringVar(&o.place, "place", "", "the place name the printed forms are dated at, such as Hà Nội")
+	trusted := fs.String("trusted-proxy", "", "addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For or X-Real-IP name the client")
+	fs.IntVar(&o.maxConns, "max-conns", defaultMaxConns, "the most connections open at once")
+	o.sync.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	var err error
+	if o.trusted, err = parseTrusted(*trusted); err != nil {
+		return o, err
+	}
+	if err := checkPublicURL(o.publicURL); err != nil {
+		return o, err
+	}
+	if o.maxConns < 1 {
+		return o, fmt.Errorf("-max-conns %d: want at least 1", o.maxConns)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (the account commands are: server officer add|passwd|disable|enable|token|list)", fs.Arg(0))
@@ -137,10 +157,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			log.Info("store closed")
 		}
 	}()
+	stopSync, err := startSync(o.sync, getenv, store, cat, log)
+	if err != nil {
+		return err
+	}
+	defer stopSync() // before the store closes
 
 	srv, err := newServer(config{
 		Backend: store, Catalog: cat, Calendar: sla.Default(), Agencies: agencies.all(), BehindTLS: o.behindTLS,
 		Logger: log, WriteTimeout: writeTimeout,
+		Public: publicConfig{URL: o.publicURL, TrustedProxies: o.trusted}, Place: o.place,
 	})
 	if err != nil {
 		return err
@@ -149,10 +175,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	hs := httpServer(srv, log)
-	ln, err := net.Listen("tcp", o.addr)
+	tcp, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
+	ln := limitConns(tcp, o.maxConns)
+	hs.ConnState = ln.ConnState
 	log.Info("listening", "addr", ln.Addr().String(), "db", sqlstore.Redact(o.db), "agencies", len(agencies.all()), "procedures", cat.Len())
 
 	served := make(chan error, 1)
@@ -182,15 +210,15 @@ const writeTimeout = 60 * time.Second
 
 // httpServer sets the timeouts that keep slow or idle clients from holding
 // connections: headers within 5 s, the whole request within 30 s, the answer
-// within writeTimeout, and idle keep-alive connections closed after 2
-// minutes.
+// within writeTimeout, and idle keep-alive connections closed after
+// idleTimeout (15 s).
 func httpServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      writeTimeout,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

@@ -23,14 +23,14 @@ import (
 //go:embed pages/*.html pages/style.css
 var pageFiles embed.FS
 
-// pages holds the HTML pages: the printable receipt and the citizens' lookup.
+// pages holds the citizens' lookup page (the printed forms are forms.go's).
 // Their one inline style sheet is allowed by its hash in the
 // Content-Security-Policy, which allows nothing else: no script, no image,
 // no frame, and forms that post only to this server.
 type pages struct {
-	receipt, lookup *template.Template
-	style           template.CSS
-	csp             string
+	lookup *template.Template
+	style  template.CSS
+	csp    string
 }
 
 func newPages() (*pages, error) {
@@ -39,18 +39,14 @@ func newPages() (*pages, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{"inc": func(i int) int { return i + 1 }}
-	receipt, err := template.New("receipt.html").Funcs(funcs).ParseFS(pageFiles, "pages/receipt.html")
-	if err != nil {
-		return nil, err
-	}
 	lookup, err := template.New("lookup.html").Funcs(funcs).ParseFS(pageFiles, "pages/lookup.html")
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(css)
 	return &pages{
-		receipt: receipt, lookup: lookup,
-		style: template.CSS(css), // our own embedded file
+		lookup: lookup,
+		style:  template.CSS(css), // our own embedded file
 		csp: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
 			"form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 	}, nil
@@ -101,83 +97,29 @@ func dong(n int64) string {
 
 type receiptFee struct{ Name, Note, Amount, Collected string }
 
-type receiptData struct {
-	Style                  template.CSS
-	AgencyName, Agency     string
-	Dated                  string
-	Code                   string
-	Applicant              dossier.Applicant
-	Procedure              string
-	ProcedureName          string
-	Channel, ReturnChannel string
-	Documents              []documentView
-	Limit                  string
-	Received, Due          string
-	Fees                   []receiptFee
-	LookupPath             string
-	Officer                string
-}
-
-// receipt answers GET /dossiers/{code}/receipt: the printable "Giấy tiếp nhận
-// hồ sơ và hẹn trả kết quả" handed to the applicant (form 01, Circular
-// 01/2018/TT-VPCP).
-func (s *server) receipt(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.officerDossier(w, r)
-	if !ok {
-		return
-	}
-	if o := signedIn(r).officer; !o.may(dutyPrint, d.Status()) {
-		s.fail(w, r, forbidden(o, dutyPrint))
-		return
-	}
-	if d.ReceivedAt().IsZero() {
-		s.fail(w, r, conflict("not-received", "Hồ sơ chưa được tiếp nhận",
-			"Chỉ in giấy tiếp nhận cho hồ sơ đã được tiếp nhận."))
-		return
-	}
-	received := d.ReceivedAt().In(sla.ICT)
-	data := receiptData{
-		Style: s.pages.style, AgencyName: s.agencies.name(d.Code.Agency), Agency: d.Code.Agency,
-		Dated: fmt.Sprintf("ngày %02d tháng %02d năm %d", received.Day(), received.Month(), received.Year()),
-		Code:  d.Code.String(), Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: d.Procedure,
-		Channel: d.Channel.String(), ReturnChannel: d.ReturnChannel.String(),
-		Limit: d.Limit().String(), Received: longTime(received), Due: longTime(d.Due()),
-		LookupPath: "/tra-cuu?ma=" + url.QueryEscape(d.Code.String()),
-	}
-	if p, ok := s.procedureOf(d); ok {
-		data.ProcedureName = p.Name
-		v := viewProcedure(p)
-		data.Documents = v.Documents
-		for _, f := range p.Fees {
-			if f.Channel != 0 && f.Channel != d.Channel {
-				continue
-			}
-			data.Fees = append(data.Fees, receiptFee{Name: f.Name, Note: f.Note, Amount: dong(f.Amount), Collected: f.Collected.String()})
-		}
-	}
-	for _, e := range d.Events {
-		if e.Kind == dossier.KindReceive {
-			data.Officer = e.Actor
-		}
-	}
-	if err := s.pages.render(w, http.StatusOK, s.pages.receipt, data); err != nil {
-		s.fail(w, r, err)
-	}
-}
-
 type lookupDossier struct {
 	Code, ProcedureName, Applicant, Status string
 	Received, Due, Finished, Returned      string
+	ReturnChannel, Next                    string
+	Supplement, Payment                    *pageNotice
+	Refusal, Stop, Withdrawal              *pageNotice
+	Apology                                *pageApology
+	Rated                                  bool
 }
 
+type pageNotice struct{ Reason, At string }
+
+type pageApology struct{ Reason, At, Due string }
+
 type levelOption struct {
-	Value int
-	Text  string
+	Value         int
+	Text, Meaning string
 }
 
 type lookupData struct {
 	Style   template.CSS
 	Code    string
+	Secret  string
 	Error   string
 	Notice  string
 	Dossier *lookupDossier
@@ -185,58 +127,87 @@ type lookupData struct {
 	Levels  []levelOption
 }
 
-func (s *server) lookupData(code string) lookupData {
-	data := lookupData{Style: s.pages.style, Code: code}
+func (s *server) lookupData(code, secret string) lookupData {
+	data := lookupData{Style: s.pages.style, Code: code, Secret: secret}
 	for _, l := range rating.Levels() {
-		data.Levels = append(data.Levels, levelOption{Value: int(l), Text: l.String()})
+		data.Levels = append(data.Levels, levelOption{Value: int(l), Text: l.String(), Meaning: levelMeanings[l]})
 	}
 	return data
 }
 
-// lookupPage answers GET /tra-cuu?ma=…: a citizen's lookup by code, as plain
-// HTML that works without JavaScript, with the rating form once the result
-// is ready.
+// lookupPage answers GET /tra-cuu?ma=…&secret=…: a citizen's lookup by code
+// and secret, as plain HTML that works without JavaScript, with the rating
+// form once the result is ready. The receipt's QR code opens it.
 func (s *server) lookupPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	code := strings.TrimSpace(q.Get("ma"))
-	data := s.lookupData(code)
+	data := s.lookupData(strings.TrimSpace(q.Get("ma")), strings.TrimSpace(q.Get("secret")))
 	if q.Get("da-danh-gia") != "" {
 		data.Notice = "Cảm ơn ông/bà đã đánh giá. Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn."
 	}
-	status := s.fillLookup(r, &data, data.Notice == "")
+	status := http.StatusOK
+	if data.Code != "" {
+		if !s.admit(w, r, lookupRequest, true) {
+			return
+		}
+		status = s.fillLookup(r, &data, true)
+	}
 	if err := s.pages.render(w, status, s.pages.lookup, data); err != nil {
 		s.fail(w, r, err)
 	}
 }
 
-// fillLookup finds the dossier of data.Code for the page, and returns the
-// status to answer with.
-func (s *server) fillLookup(r *http.Request, data *lookupData, rate bool) int {
-	if data.Code == "" {
-		return http.StatusOK
-	}
+// fillLookup finds the dossier of data.Code, if data.Secret is its secret,
+// for the page, and returns the status to answer with. An unknown code and
+// a wrong secret read alike, and count against the client's failed lookups.
+func (s *server) fillLookup(r *http.Request, data *lookupData, count bool) int {
 	c, err := dossier.ParseCode(data.Code)
 	if err != nil || c.IsZero() {
 		data.Error = "Mã hồ sơ không đúng dạng. Mã hồ sơ có dạng 000.00.01.H26-250127-0042."
 		return http.StatusBadRequest
 	}
-	d, err := s.svc.Get(r.Context(), c)
+	d, err := s.findPublic(r.Context(), c, data.Secret)
+	var view publicView
+	if err == nil {
+		view, err = s.publicView(r.Context(), d)
+	}
 	switch {
-	case errors.Is(err, dossier.ErrNotFound):
-		data.Error = "Không tìm thấy hồ sơ có mã " + c.String() + "."
+	case errors.Is(err, errNoSuchDossier):
+		if count {
+			s.noteFailure(r, err)
+		}
+		data.Error = errNoSuchDossier.Detail
 		return http.StatusNotFound
 	case err != nil:
+		p := s.problemFor(err)
 		logFailure(r, "lookup failed", err)
+		if p.retryAfter != "" {
+			// The page cannot carry the header otherwise.
+			data.Error = "Không tra cứu được lúc này. Xin thử lại sau ít phút."
+			return http.StatusServiceUnavailable
+		}
 		data.Error = "Không tra cứu được lúc này. Xin thử lại sau."
 		return http.StatusInternalServerError
 	}
 	data.Code = d.Code.String()
-	data.Dossier = &lookupDossier{
+	dv := &lookupDossier{
 		Code: d.Code.String(), ProcedureName: s.procedureName(d), Applicant: maskName(d.Applicant.Name),
-		Status: d.Status().String(), Received: shortTime(d.ReceivedAt()), Due: shortTime(d.Due()),
+		Status: d.Status().String(), Received: shortTime(d.ReceivedAt()), Due: shortTime(appointment(d)),
 		Finished: shortTime(d.FinishedAt()), Returned: shortTime(d.ReturnedAt()),
+		ReturnChannel: view.ReturnChannelText, Next: view.Next, Rated: view.Rated,
 	}
-	data.CanRate = rate && rating.Rateable(d)
+	note := func(n *noticeView) *pageNotice {
+		if n == nil {
+			return nil
+		}
+		return &pageNotice{Reason: n.Reason, At: shortTime(time.Time(n.At))}
+	}
+	dv.Supplement, dv.Payment = note(view.Supplement), note(view.Payment)
+	dv.Refusal, dv.Stop, dv.Withdrawal = note(view.Refusal), note(view.Stop), note(view.Withdrawal)
+	if a := view.Apology; a != nil {
+		dv.Apology = &pageApology{Reason: a.Reason, At: shortTime(time.Time(a.At)), Due: shortTime(time.Time(a.Due))}
+	}
+	data.Dossier = dv
+	data.CanRate = view.Rateable
 	return http.StatusOK
 }
 
@@ -263,35 +234,48 @@ func (s *server) ratePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := strings.TrimSpace(r.PostForm.Get("ma"))
+	secret := strings.TrimSpace(r.PostForm.Get("secret"))
 	c, err := dossier.ParseCode(code)
 	if err != nil || c.IsZero() {
 		s.failPage(w, r, code, http.StatusBadRequest, "Mã hồ sơ không đúng dạng. Mã hồ sơ có dạng 000.00.01.H26-250127-0042.")
 		return
 	}
-	n, err := strconv.Atoi(r.PostForm.Get("level"))
-	if err != nil || n < 1 || n > 3 {
-		s.failPage(w, r, code, http.StatusBadRequest, "Xin chọn một mức đánh giá.")
+	if !s.admit(w, r, ratingRequestKind, true) {
 		return
 	}
-	_, err = s.addRating(r.Context(), c, rating.Level(n), r.PostForm.Get("comment"))
+	data := s.lookupData(code, secret)
+	n, err := strconv.Atoi(r.PostForm.Get("level"))
+	if err != nil || n < 1 || n > 3 {
+		s.fillLookup(r, &data, true)
+		s.showPage(w, r, data, http.StatusBadRequest, "Xin chọn một mức đánh giá.")
+		return
+	}
+	_, err = s.addRating(r, c, secret, rating.Level(n), r.PostForm.Get("comment"))
 	if err != nil {
 		p := s.problemFor(err)
 		if p.Status >= 500 {
 			logFailure(r, "rating failed", err)
 		}
-		s.failPage(w, r, code, p.Status, p.Detail)
+		if !errors.Is(err, errNoSuchDossier) {
+			s.fillLookup(r, &data, false)
+		}
+		s.showPage(w, r, data, p.Status, p.Detail)
 		return
 	}
-	http.Redirect(w, r, "/tra-cuu?ma="+url.QueryEscape(c.String())+"&da-danh-gia=1", http.StatusSeeOther)
+	q := url.Values{"ma": {c.String()}, "secret": {secret}, "da-danh-gia": {"1"}}
+	http.Redirect(w, r, "/tra-cuu?"+q.Encode(), http.StatusSeeOther)
 }
 
-// failPage shows the lookup page with an error.
+// failPage shows the lookup page with an error, and the code typed, but no
+// dossier.
 func (s *server) failPage(w http.ResponseWriter, r *http.Request, code string, status int, msg string) {
-	data := s.lookupData(code)
-	if code != "" {
-		s.fillLookup(r, &data, false)
-	}
+	s.showPage(w, r, s.lookupData(code, ""), status, msg)
+}
+
+// showPage shows the lookup page as data has it, with an error.
+func (s *server) showPage(w http.ResponseWriter, r *http.Request, data lookupData, status int, msg string) {
 	data.Error = msg
+	data.CanRate = data.CanRate && status < 400
 	if err := s.pages.render(w, status, s.pages.lookup, data); err != nil {
 		s.fail(w, r, err)
 	}

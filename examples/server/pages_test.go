@@ -52,7 +52,9 @@ func TestReceipt(t *testing.T) {
 	body := r.String()
 	for _, want := range []string{
 		"Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-		"Cộng hòa xã hội chủ nghĩa Việt Nam",
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"Độc lập - Tự do - Hạnh phúc",
+		"Mẫu số 01",
 		code,
 		"Đăng ký thành lập hộ kinh doanh",
 		"03 ngày làm việc",
@@ -75,14 +77,15 @@ func TestReceipt(t *testing.T) {
 func TestLookupPage(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	code := d.receive(anIntake(nastyName))
+	code, secret := d.receiveWithSecret(anIntake(nastyName))
+	lookup := "/tra-cuu?ma=" + url.QueryEscape(code) + "&secret=" + secret
 
 	r := d.public("GET", "/tra-cuu", nil)
 	require.Equal(t, http.StatusOK, r.status)
 	checkPage(t, r)
 	assert.Contains(t, r.String(), `<form method="get" action="/tra-cuu">`)
 
-	r = d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code), nil)
+	r = d.public("GET", lookup, nil)
 	require.Equal(t, http.StatusOK, r.status)
 	checkPage(t, r)
 	assert.Contains(t, r.String(), "Được tiếp nhận")
@@ -102,21 +105,23 @@ func TestLookupPage(t *testing.T) {
 	form := func(v url.Values) reply {
 		return d.request("POST", "/tra-cuu", []byte(v.Encode()), false, "Content-Type", "application/x-www-form-urlencoded")
 	}
-	r = form(url.Values{"ma": {code}, "level": {"2"}})
+	r = form(url.Values{"ma": {code}, "secret": {secret}, "level": {"2"}})
 	assert.Equal(t, http.StatusConflict, r.status, "not ready yet")
 	checkPage(t, r)
 	assert.Contains(t, r.String(), "Chỉ có thể đánh giá khi hồ sơ đã có kết quả")
 
 	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+code+"/resolve", nil).status)
-	r = d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code), nil)
+	r = d.public("GET", lookup, nil)
 	assert.Contains(t, r.String(), "Gửi đánh giá")
 	assert.Contains(t, r.String(), `<form method="post" action="/tra-cuu">`)
 	for _, level := range []string{"Rất hài lòng", "Hài lòng", "Không hài lòng"} {
 		assert.Contains(t, r.String(), level)
 	}
 
-	assert.Equal(t, http.StatusBadRequest, form(url.Values{"ma": {code}, "level": {"7"}}).status)
-	r = form(url.Values{"ma": {code}, "level": {"2"}, "comment": {"Tốt <i>lắm</i>"}})
+	assert.Equal(t, http.StatusBadRequest, form(url.Values{"ma": {code}, "secret": {secret}, "level": {"7"}}).status)
+	r = form(url.Values{"ma": {code}, "level": {"2"}})
+	assert.Equal(t, http.StatusNotFound, r.status, "no secret")
+	r = form(url.Values{"ma": {code}, "secret": {secret}, "level": {"2"}, "comment": {"Tốt <i>lắm</i>"}})
 	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
 	loc := r.header.Get("Location")
 	assert.Contains(t, loc, "da-danh-gia=1")
@@ -124,7 +129,7 @@ func TestLookupPage(t *testing.T) {
 	assert.Contains(t, r.String(), "Cảm ơn ông/bà đã đánh giá")
 	assert.NotContains(t, r.String(), "Gửi đánh giá")
 
-	r = form(url.Values{"ma": {code}, "level": {"1"}})
+	r = form(url.Values{"ma": {code}, "secret": {secret}, "level": {"1"}})
 	assert.Equal(t, http.StatusConflict, r.status)
 	assert.Contains(t, r.String(), "chỉ được đánh giá một lần")
 
@@ -142,15 +147,15 @@ func TestLookupPage(t *testing.T) {
 func TestVietnameseNFC(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	code := d.receive(anIntake("Nguyễn Văn An"))
+	code, secret := d.receiveWithSecret(anIntake("Nguyễn Văn An"))
 	for _, r := range []reply{
 		d.officer("GET", "/api/v1/dossiers/"+code, nil),
-		d.public("GET", "/api/v1/public/dossiers/"+code, nil),
+		d.public("GET", "/api/v1/public/dossiers/"+code+"?secret="+secret, nil),
 		d.officer("GET", "/api/v1/reports/summary?format=text", nil),
 		d.officer("POST", "/api/v1/dossiers/"+code+"/return", nil),
 		d.officer("POST", "/api/v1/dossiers", `{"x":1}`),
 		d.public("GET", "/api/v1/nothing", nil),
-		d.public("GET", "/tra-cuu?ma="+code, nil),
+		d.public("GET", "/tra-cuu?ma="+code+"&secret="+secret, nil),
 		d.officer("GET", "/dossiers/"+code+"/receipt", nil),
 	} {
 		assert.True(t, norm.NFC.IsNormalString(r.String()), "%s", r.body)

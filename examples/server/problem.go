@@ -23,7 +23,9 @@ type problem struct {
 	Instance  string `json:"instance,omitempty"`
 	RequestID string `json:"requestId,omitempty"`
 
-	allow string // the Allow header of a 405
+	allow      string // the Allow header of a 405
+	retryAfter string // the Retry-After header of a 503, in seconds
+	bare       bool   // no instance nor request ID: the same answer whatever was asked
 }
 
 func (p *problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
@@ -97,9 +99,14 @@ var (
 // writeProblem writes p as application/problem+json.
 func writeProblem(w http.ResponseWriter, r *http.Request, p *problem) {
 	out := *p
-	out.Instance = r.URL.Path
-	out.RequestID = requestID(r.Context())
+	if !p.bare {
+		out.Instance = r.URL.Path
+		out.RequestID = requestID(r.Context())
+	}
 	h := w.Header()
+	if p.retryAfter != "" {
+		h.Set("Retry-After", p.retryAfter)
+	}
 	h.Set("Content-Type", "application/problem+json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	if p.allow != "" {
@@ -142,6 +149,8 @@ func (s *server) problemFor(err error) *problem {
 	switch {
 	case errors.As(err, &p):
 		return p
+	case storeUnavailable(err):
+		return errStoreDown
 	case errors.As(err, &maxb):
 		return errTooLarge
 	case errors.As(err, &te):

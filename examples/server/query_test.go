@@ -15,7 +15,7 @@ import (
 func TestQueryParameters(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	code := d.receive(anIntake("Nguyễn Văn An"))
+	code, secret := d.receiveWithSecret(anIntake("Nguyễn Văn An"))
 
 	tests := []struct {
 		name, method, path, param string
@@ -33,7 +33,7 @@ func TestQueryParameters(t *testing.T) {
 		{"due semicolon", "GET", "/api/v1/due?duration=3;received=2025-01-24", "duration"},
 		{"dossier takes none", "GET", "/api/v1/dossiers/" + code + "?full=1", "full"},
 		{"action takes none", "POST", "/api/v1/dossiers/" + code + "/resolve?force=1", "force"},
-		{"public lookup takes none", "GET", "/api/v1/public/dossiers/" + code + "?ma=1", "ma"},
+		{"public lookup takes the secret only", "GET", "/api/v1/public/dossiers/" + code + "?ma=1", "ma"},
 		{"receipt takes none", "GET", "/dossiers/" + code + "/receipt?print=1", "print"},
 		{"health takes none", "GET", "/healthz?verbose", "verbose"},
 	}
@@ -57,7 +57,7 @@ func TestQueryParameters(t *testing.T) {
 		"/api/v1/dossiers?status=received&from=2025-10-01&to=2025-10-31&procedure=1.001612&channel=direct&limit=5",
 		"/api/v1/dossiers?&status=received&",
 		"/api/v1/reports/summary?from=2025-10-01&to=2025-10-31&format=text",
-		"/tra-cuu?ma=" + url.QueryEscape(code) + "&da-danh-gia=1",
+		"/tra-cuu?ma=" + url.QueryEscape(code) + "&secret=" + secret + "&da-danh-gia=1",
 		"/api/v1/procedures?q=" + url.QueryEscape("kết hôn"),
 		"/api/v1/procedures/1.001612?at=2025-10-06",
 	} {

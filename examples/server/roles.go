@@ -117,6 +117,7 @@ const (
 	dutyStop
 	dutyReports
 	dutyAccounts
+	dutyPortal
 )
 
 const (
@@ -158,6 +159,7 @@ type rule struct {
 //	stop                                          ✓
 //	reports (own agency)                          ✓       ✓ (every agency)
 //	accounts                                              ✓
+//	the portal's dead letters                             ✓
 //
 // A supplement request "at intake" is the counter's: a one-stop officer may
 // ask for what is missing while the dossier is Received, before anyone has
@@ -185,6 +187,9 @@ var rules = map[duty]rule{
 	dutyStop:              {text: "dừng xử lý hồ sơ", roles: byLeader},
 	dutyReports:           {text: "xem báo cáo", roles: byLeader | byAdmin},
 	dutyAccounts:          {text: "quản lý tài khoản", roles: byAdmin},
+	// The sync to the national portal is the system's work: looking at the
+	// changes the portal kept refusing, and sending them again.
+	dutyPortal: {text: "xử lý các thay đổi Cổng dịch vụ công từ chối", roles: byAdmin},
 }
 
 // actionDuties is the duty of each action of the API

@@ -20,7 +20,7 @@ func TestRulesTable(t *testing.T) {
 		dutyTransfer: bySpecialist | byLeader, dutyRequestSupplement: bySpecialist | byLeader,
 		dutyRequestPayment: bySpecialist | byLeader, dutyResolve: bySpecialist | byLeader,
 		dutyReschedule: byLeader, dutyStop: byLeader,
-		dutyReports: byLeader | byAdmin, dutyAccounts: byAdmin,
+		dutyReports: byLeader | byAdmin, dutyAccounts: byAdmin, dutyPortal: byAdmin,
 	}
 	require.Len(t, rules, len(want))
 	for d, rs := range want {
@@ -33,7 +33,7 @@ func TestRulesTable(t *testing.T) {
 		if r.roles.has(roleSpecialist) {
 			assert.True(t, r.roles.has(roleLeader), "a leader may do all a specialist may: %s", r.text)
 		}
-		if d != dutyReports && d != dutyAccounts {
+		if d != dutyReports && d != dutyAccounts && d != dutyPortal {
 			assert.False(t, r.roles.has(roleAdmin), "an administrator has no dossier action: %s", r.text)
 		}
 	}

@@ -236,18 +236,18 @@ func (s *server) receivers(r *http.Request, agency string) []option {
 	return out
 }
 
-// The printable forms of Circular 03/2025/TT-VPCP, with the events that
-// give each one a dossier: the receipt (form 01) at its route, the others
-// under /ho-so/{code}/mau-0N.
+// The printable forms of Circular 03/2025/TT-VPCP (forms.go), at
+// /ho-so/{code}/mau-0N, with the events that give a dossier each one.
 var printedForms = []struct {
 	number string
 	title  string
 	kind   dossier.Kind // the event that calls for it; 0 for any received dossier
 }{
+	{"01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", 0},
 	{"02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", dossier.KindRequestSupplement},
 	{"03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", dossier.KindRefuse},
 	{"04", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết", dossier.KindReschedule},
-	{"05", "Thông báo dừng xử lý hồ sơ", dossier.KindStop},
+	{"05", "Thông báo dừng giải quyết hồ sơ", dossier.KindStop},
 	{"06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", 0},
 }
 
@@ -257,9 +257,6 @@ func (s *server) formLinks(d *dossier.Dossier) []formLink {
 	}
 	var out []formLink
 	code := d.Code.String()
-	if !d.ReceivedAt().IsZero() {
-		out = append(out, formLink{URL: "/dossiers/" + code + "/receipt", Label: "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả"})
-	}
 	for _, f := range printedForms {
 		has := f.kind == 0 && !d.ReceivedAt().IsZero()
 		for _, e := range d.Events {
@@ -272,12 +269,12 @@ func (s *server) formLinks(d *dossier.Dossier) []formLink {
 	return out
 }
 
-// dossierForm answers an action's form on the dossier screen: the action is
+// dossierAction answers an action's form on the dossier screen: the action is
 // recorded by the officer signed in, and the browser goes back to the
 // dossier (post/redirect/get); a refusal shows the dossier again with why.
 // The form carries the version of the dossier the officer saw: if it has
 // changed since, nothing is recorded and the dossier is shown as it is now.
-func (s *server) dossierForm(w http.ResponseWriter, r *http.Request) {
+func (s *server) dossierAction(w http.ResponseWriter, r *http.Request) {
 	d, err := s.seenDossier(r)
 	if err != nil {
 		s.failScreen(w, r, err)

@@ -15,7 +15,7 @@ import (
 // The receiving screen, /tiep-nhan: the officer finds the procedure (with or
 // without diacritics), ticks the papers handed in, types the applicant's
 // details and the channels, previews the due time, and receives; the
-// receipt opens, ready to print. A procedure done "4 tại chỗ" can be
+// receipt (form 01) opens, ready to print. A procedure done "4 tại chỗ" can be
 // received, resolved and returned in the same step.
 
 type procedureChoice struct {
@@ -260,5 +260,5 @@ func (s *server) receiveForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.Redirect(w, r, "/dossiers/"+d.Code.String()+"/receipt", http.StatusSeeOther)
+	http.Redirect(w, r, "/ho-so/"+d.Code.String()+"/mau-01", http.StatusSeeOther)
 }

@@ -73,7 +73,7 @@ func TestReceiveScreen(t *testing.T) {
 	r = b.post("/tiep-nhan", form)
 	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
 	loc := r.header.Get("Location")
-	require.Regexp(t, `^/dossiers/000\.00\.01\.H26-251006-0001/receipt$`, loc)
+	require.Regexp(t, `^/ho-so/000\.00\.01\.H26-251006-0001/mau-01$`, loc)
 	r = b.get(loc)
 	require.Equal(t, http.StatusOK, r.status, "the receipt opens in the browser with the session")
 	checkPage(t, r)
@@ -86,7 +86,7 @@ func TestReceiveScreen(t *testing.T) {
 	ob := d.signIn("tuphap")
 	r = ob.post("/tiep-nhan", form)
 	require.Equal(t, http.StatusSeeOther, r.status)
-	assert.Contains(t, r.header.Get("Location"), "/dossiers/000.00.12.H26-251006-0001/")
+	assert.Contains(t, r.header.Get("Location"), "/ho-so/000.00.12.H26-251006-0001/mau-01")
 	assert.Contains(t, ob.get(r.header.Get("Location")).String(), "Sở Tư pháp thành phố Hà Nội")
 
 	// A specialist may not receive.
@@ -125,7 +125,7 @@ func TestOnTheSpot(t *testing.T) {
 	form.Set("buoc", "tai-cho")
 	r = b.post("/tiep-nhan", form)
 	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
-	code := strings.TrimSuffix(strings.TrimPrefix(r.header.Get("Location"), "/dossiers/"), "/receipt")
+	code := strings.TrimSuffix(strings.TrimPrefix(r.header.Get("Location"), "/ho-so/"), "/mau-01")
 	got := d.officer("GET", "/api/v1/dossiers/"+code, nil).json(t)
 	assert.Equal(t, "returned", got["status"])
 	var kinds []string
@@ -176,7 +176,7 @@ func TestDossierScreen(t *testing.T) {
 	for _, want := range []string{"Nguyễn Thị Lan", "001099012345", "Đăng ký thành lập hộ kinh doanh", "Được tiếp nhận",
 		"còn 3 ngày làm việc", "09 giờ 00 phút, Thứ Năm, ngày 09/10/2025", "Tiếp nhận hồ sơ, trao giấy tiếp nhận và hẹn trả kết quả",
 		"Hẹn trả: 09:00 09/10/2025", "Phiên bản thủ tục: có hiệu lực từ 01/07/2025", testActor,
-		`href="/dossiers/` + code + `/receipt"`, `href="/ho-so/` + code + `/mau-06"`} {
+		`href="/ho-so/` + code + `/mau-01"`, `href="/ho-so/` + code + `/mau-06"`} {
 		assert.Contains(t, r.String(), want)
 	}
 	tests := []struct {
@@ -192,7 +192,7 @@ func TestDossierScreen(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, actionsOn(tt.b.get(path)), tt.name)
 	}
-	assert.NotContains(t, spec.get(path).String(), "/receipt", "only the counter prints")
+	assert.NotContains(t, spec.get(path).String(), "/mau-01", "only the counter prints")
 
 	// The specialist takes the dossier: the one-stop officer's intake
 	// request is gone; the history and the slip show the transfer.

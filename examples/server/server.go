@@ -49,6 +49,12 @@ type config struct {
 	// has passed cannot reach the client, and the request is logged so.
 	// Defaults to 0, no limit.
 	WriteTimeout time.Duration
+	// Public is the citizens' side: the address of the lookup, the limits of
+	// the public routes and the proxies trusted to name the client.
+	Public publicConfig
+	// Place is the place name the forms are dated at ("Hà Nội, ngày …").
+	// Defaults to dots, to be filled in by hand.
+	Place string
 }
 
 // The agency of a server given none.
@@ -79,6 +85,12 @@ type server struct {
 	idPrefix   string
 	idSeq      atomic.Uint64
 	writeLimit time.Duration // the http.Server's WriteTimeout, or 0
+	publicURL  string        // the lookup's absolute address, without a trailing slash
+	secrets    secrets
+	limiter    *limiter
+	healthy    healthProbe
+	forms      *forms
+	place      string
 }
 
 func newServer(cfg config) (*server, error) {
@@ -126,6 +138,9 @@ func newServer(cfg config) (*server, error) {
 		log: cfg.Logger, now: cfg.Now, mux: http.NewServeMux(), pages: pg, screens: sc, origin: http.NewCrossOriginProtection(),
 		idPrefix: hex.EncodeToString(prefix[:]), writeLimit: cfg.WriteTimeout,
 	}
+	if err := s.setUpPublic(cfg); err != nil {
+		return nil, err
+	}
 	s.origin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, errCrossOrigin)
 	}))
@@ -160,15 +175,29 @@ func (s *server) routes() {
 		{"GET /api/v1/due", public, s.due, []string{"received", "duration"}},
 		{"POST /api/v1/dossiers", officerOnly, s.receive, nil},
 		{"GET /api/v1/dossiers", officerOnly, s.list, []string{"from", "to", "status", "procedure", "channel", "limit", "cursor"}},
-		{"GET /api/v1/dossiers/{code}", officerOnly, s.getDossier, nil},
+		{"GET /api/v1/dossiers/{code}", officerOnly, s.getDossierSynced, nil},
 		{"POST /api/v1/dossiers/{code}/{action}", officerOnly, s.act, nil},
-		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, nil},
-		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, nil},
-		{"GET /api/v1/reports/summary", officerOnly, s.mayAPI(dutyReports, s.summary), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, []string{"secret"}},
+		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, []string{"secret"}},
+		{"GET /api/v1/reports/summary", officerOnly, s.mayAPI(dutyReports, s.withPortalSynced(s.summary)), []string{"from", "to", "format", "agency"}},
 		{"GET /api/v1/reports/statistics", officerOnly, s.mayAPI(dutyReports, s.statistics), []string{"from", "to", "by", "format", "agency"}},
-		{"GET /dossiers/{code}/receipt", officerOnly, s.receipt, nil},
-		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "da-danh-gia"}},
+		{"GET /api/v1/reports/late", officerOnly, s.mayAPI(dutyReports, s.late), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/reports/cuts", officerOnly, s.mayAPI(dutyReports, s.cuts), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/reports/online", officerOnly, s.mayAPI(dutyReports, s.online), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/reports/index", officerOnly, s.mayAPI(dutyReports, s.index), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/portal/dead-letters", officerOnly, s.mayAPI(dutyPortal, s.deadLetters), []string{"limit"}},
+		{"POST /api/v1/portal/dead-letters/{code}/{event}/retry", officerOnly, s.mayAPI(dutyPortal, s.retryDeadLetter), nil},
+		{"GET /dossiers/{code}/receipt", printAccess, s.mayAPI(dutyPrint, s.receipt), nil},
+		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "secret", "da-danh-gia"}},
 		{"POST /tra-cuu", citizenPage, s.ratePage, nil},
+		// The printed forms of Thông tư 03/2025/TT-VPCP (forms.go).
+		{"GET /ho-so/{code}/mau-01", printAccess, s.mayAPI(dutyPrint, s.form01), nil},
+		{"GET /ho-so/{code}/mau-02", printAccess, s.mayAPI(dutyPrint, s.form02), nil},
+		{"GET /ho-so/{code}/mau-03", printAccess, s.mayAPI(dutyPrint, s.form03), nil},
+		{"GET /ho-so/{code}/mau-04", printAccess, s.mayAPI(dutyPrint, s.form04), nil},
+		{"GET /ho-so/{code}/mau-05", printAccess, s.mayAPI(dutyPrint, s.form05), nil},
+		{"GET /ho-so/{code}/mau-06", printAccess, s.mayAPI(dutyPrint, s.form06), nil},
+		{"GET /so-theo-doi", printAccess, s.mayAPI(dutyPrint, s.form07), []string{"from", "to"}},
 
 		// The officers' desk: sign-in, screens and account (auth.go, screens.go).
 		{"GET /dang-nhap", signInPage, s.signInPage, []string{"tiep", "da-dang-xuat"}},
@@ -178,7 +207,7 @@ func (s *server) routes() {
 		{"GET /tiep-nhan", officerPage, s.may(dutyReceive, s.receivePage), []string{"q", "thu-tuc"}},
 		{"POST /tiep-nhan", officerPage, s.may(dutyReceive, s.receiveForm), nil},
 		{"GET /ho-so/{code}", officerPage, s.dossierPage, []string{"da-ghi"}},
-		{"POST /ho-so/{code}", officerPage, s.dossierForm, nil},
+		{"POST /ho-so/{code}", officerPage, s.dossierAction, nil},
 		{"GET /bao-cao", officerPage, s.may(dutyReports, s.reportsPage), []string{"tu", "den", "nhom", "co-quan"}},
 		{"GET /tai-khoan", officerPage, s.accountPage, nil},
 		{"POST /tai-khoan", officerPage, s.accountForm, nil},

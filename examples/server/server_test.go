@@ -43,6 +43,7 @@ func testDossierLife(t *testing.T, d *desk) {
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	got := r.json(t)
 	code := got["code"].(string)
+	secret := got["secret"].(string)
 	assert.Equal(t, "/api/v1/dossiers/"+code, r.header.Get("Location"))
 	assert.True(t, strings.HasPrefix(code, "000.00.01.H26-251006-"), code)
 	assert.Equal(t, "received", got["status"])
@@ -71,10 +72,10 @@ func testDossierLife(t *testing.T, d *desk) {
 	}
 
 	// The citizen rates the result once.
-	r = d.public("POST", "/api/v1/public/dossiers/"+code+"/rating", map[string]any{"level": 1, "comment": "Cán bộ hướng dẫn tận tình"})
+	r = d.public("POST", "/api/v1/public/dossiers/"+code+"/rating", map[string]any{"level": 1, "comment": "Cán bộ hướng dẫn tận tình", "secret": secret})
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	assert.Equal(t, "Rất hài lòng", r.json(t)["levelText"])
-	requireProblem(t, d.public("POST", "/api/v1/public/dossiers/"+code+"/rating", map[string]any{"level": 3}), http.StatusConflict)
+	requireProblem(t, d.public("POST", "/api/v1/public/dossiers/"+code+"/rating", map[string]any{"level": 3, "secret": secret}), http.StatusConflict)
 
 	r = d.officer("POST", "/api/v1/dossiers/"+code+"/return", nil)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
@@ -129,10 +130,10 @@ func TestPublicLookup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			code := d.receive(anIntake(tt.applicant))
+			code, secret := d.receiveWithSecret(anIntake(tt.applicant))
 			secrets := []string{tt.applicant, "Văn", "001099012345", "0912345678", "example.vn", "Hàng Bạc"}
 
-			r := d.public("GET", "/api/v1/public/dossiers/"+code, nil)
+			r := d.public("GET", "/api/v1/public/dossiers/"+code+"?secret="+secret, nil)
 			require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 			got := r.json(t)
 			assert.Equal(t, tt.masked, got["applicant"])
@@ -145,7 +146,7 @@ func TestPublicLookup(t *testing.T) {
 				assert.NotContains(t, r.String(), secret)
 			}
 
-			page := d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code), nil)
+			page := d.public("GET", "/tra-cuu?ma="+url.QueryEscape(code)+"&secret="+secret, nil)
 			require.Equal(t, http.StatusOK, page.status)
 			assert.Contains(t, page.String(), tt.masked)
 			for _, secret := range secrets {
@@ -191,8 +192,8 @@ func TestMaskName(t *testing.T) {
 func TestRatingOnceWhenReady(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	code := d.receive(anIntake("Phạm Thị Dung"))
-	path := "/api/v1/public/dossiers/" + code + "/rating"
+	code, secret := d.receiveWithSecret(anIntake("Phạm Thị Dung"))
+	path := "/api/v1/public/dossiers/" + code + "/rating?secret=" + secret
 
 	p := requireProblem(t, d.public("POST", path, map[string]any{"level": 2}), http.StatusConflict)
 	assert.Equal(t, "urn:motcua:problem:not-ready", p["type"])
@@ -234,9 +235,10 @@ func TestRatingOnceWhenReady(t *testing.T) {
 func TestRatingRefusals(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	open := d.receive(anIntake("Đỗ Văn Hải"))
-	refused := d.receive(anIntake("Ngô Thị Hoa"))
-	ready := d.receive(anIntake("Vũ Minh Tâm"))
+	open, openSecret := d.receiveWithSecret(anIntake("Đỗ Văn Hải"))
+	refused, refusedSecret := d.receiveWithSecret(anIntake("Ngô Thị Hoa"))
+	ready, readySecret := d.receiveWithSecret(anIntake("Vũ Minh Tâm"))
+	secrets := map[string]string{open: openSecret, refused: refusedSecret, ready: readySecret}
 	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+refused+"/refuse", map[string]string{"reason": "Không thuộc thẩm quyền"}).status)
 	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+ready+"/resolve", nil).status)
 	tests := []struct {
@@ -248,6 +250,7 @@ func TestRatingRefusals(t *testing.T) {
 		{"unknown dossier", "000.00.01.H26-250101-9999", 1, http.StatusNotFound, "not-found"},
 		{"invalid level of an unknown dossier", "000.00.01.H26-250101-9999", 5, http.StatusBadRequest, "invalid-value"},
 		{"malformed code", "ho-so-42", 1, http.StatusBadRequest, "invalid-code"},
+		{"no secret", "-" + open, 1, http.StatusNotFound, "not-found"},
 		{"not ready", open, 1, http.StatusConflict, "not-ready"},
 		{"refused", refused, 1, http.StatusConflict, "not-ready"},
 		{"invalid level", ready, 5, http.StatusBadRequest, "invalid-value"},
@@ -255,7 +258,8 @@ func TestRatingRefusals(t *testing.T) {
 		{"again", ready, 1, http.StatusConflict, "duplicate-rating"},
 	}
 	for _, tt := range tests {
-		r := d.public("POST", "/api/v1/public/dossiers/"+tt.code+"/rating", map[string]any{"level": tt.level})
+		code, secret := strings.TrimPrefix(tt.code, "-"), secrets[tt.code]
+		r := d.public("POST", "/api/v1/public/dossiers/"+code+"/rating", map[string]any{"level": tt.level, "secret": secret})
 		if tt.problem == "" {
 			assert.Equal(t, tt.status, r.status, "%s: %s", tt.name, r.body)
 			continue
@@ -270,7 +274,7 @@ func TestRatingRefusals(t *testing.T) {
 func TestOfficerAuth(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	code := d.receive(anIntake("Võ Thị Sáu"))
+	code, secret := d.receiveWithSecret(anIntake("Võ Thị Sáu"))
 
 	routes := []struct{ method, path string }{
 		{"POST", "/api/v1/dossiers"},
@@ -310,7 +314,7 @@ func TestOfficerAuth(t *testing.T) {
 	r := d.request("GET", "/api/v1/dossiers/"+code, nil, false, "Authorization", "bearer "+testToken)
 	assert.Equal(t, http.StatusOK, r.status)
 	// Public routes need nothing.
-	assert.Equal(t, http.StatusOK, d.public("GET", "/api/v1/public/dossiers/"+code, nil).status)
+	assert.Equal(t, http.StatusOK, d.public("GET", "/api/v1/public/dossiers/"+code+"?secret="+secret, nil).status)
 	assert.Equal(t, http.StatusOK, d.public("GET", "/healthz", nil).status)
 }
 
@@ -739,4 +743,38 @@ func TestNamesWithoutFormatCharacters(t *testing.T) {
 	}
 	p := requireProblem(t, d.officer("POST", "/api/v1/dossiers", intake("applicant.address", "12 Hàng\u00adBạc, Hoàn Kiếm")), http.StatusBadRequest)
 	assert.Contains(t, p["detail"], "«applicant.address»", "no field takes invisible characters")
+}
+
+// The analyses answer in each of their formats, and the
+// statistics as Excel.
+func TestReportRoutes(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code := d.receive(anIntake("Nguyễn Văn An"))
+	d.clock.Set(monday0900.Add(26 * time.Hour))
+	require.Equal(t, http.StatusOK, d.officer("POST", "/api/v1/dossiers/"+code+"/resolve", nil).status)
+	q := "?from=2025-10-01&to=2025-10-31"
+	tests := []struct {
+		path, format, contentType, contains string
+	}{
+		{"statistics", "xlsx", xlsxType, "PK"},
+		{"statistics", "csv", csvType, "Tổng cộng"},
+		{"late", "json", jsonType, `"late": 0`},
+		{"late", "xlsx", xlsxType, "PK"},
+		{"cuts", "json", jsonType, "[]"},
+		{"cuts", "text", textType, ""},
+		{"online", "text", textType, "Trên 1 hồ sơ tiếp nhận trong kỳ"},
+		{"online", "json", jsonType, `"online"`},
+		{"index", "text", textType, "Quyết định 766/QĐ-TTg"},
+		{"index", "json", jsonType, `"groups"`},
+	}
+	for _, tt := range tests {
+		r := d.officer("GET", "/api/v1/reports/"+tt.path+q+"&format="+tt.format, nil)
+		require.Equal(t, http.StatusOK, r.status, "%s %s: %s", tt.path, tt.format, r.body)
+		assert.Equal(t, tt.contentType, r.header.Get("Content-Type"), tt.path)
+		assert.Contains(t, r.String(), tt.contains, "%s as %s", tt.path, tt.format)
+	}
+	p := requireProblem(t, d.officer("GET", "/api/v1/reports/late"+q+"&format=pdf", nil), http.StatusBadRequest)
+	assert.Contains(t, p["detail"], "json, xlsx")
+	assert.Equal(t, http.StatusUnauthorized, d.public("GET", "/api/v1/reports/index"+q, nil).status)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/procedure"
-	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/sla"
 )
 
@@ -124,6 +123,10 @@ type dossierView struct {
 	Handovers        []handoverView    `json:"handovers,omitempty"`
 	Events           []eventView       `json:"events,omitempty"`
 	Version          int               `json:"version"`
+	// Secret is the lookup secret printed on the receipt, and LookupURL the
+	// address its QR code holds (publiclookup.go).
+	Secret    string `json:"secret"`
+	LookupURL string `json:"lookupUrl"`
 }
 
 type pauseView struct {
@@ -156,6 +159,9 @@ type eventView struct {
 	// ClockSkew is how far the server's clock stood behind the previous
 	// event when this one was recorded at that event's time.
 	ClockSkew string `json:"clockSkew,omitempty"`
+	// Portal is where the event stands with the national portal (see
+	// sync.go), in the answer of GET /api/v1/dossiers/{code}.
+	Portal *eventPortal `json:"portal,omitempty"`
 }
 
 // viewDossier is the officer's view of a dossier, with its whole history.
@@ -178,6 +184,8 @@ func (s *server) viewDossier(d *dossier.Dossier) dossierView {
 		FinishedAt:    stamp(d.FinishedAt()),
 		ReturnedAt:    stamp(d.ReturnedAt()),
 		Version:       d.Version,
+		Secret:        s.secrets.secretFor(d.Code, d.ID),
+		LookupURL:     s.lookupURL(d),
 	}
 	if !d.ProcedureVersion().IsZero() {
 		v.ProcedureVersion = d.ProcedureVersion().String()
@@ -273,34 +281,6 @@ func (s *server) listItem(d *dossier.Dossier) listItem {
 		Applicant: d.Applicant.Name, Channel: channelKey(d.Channel),
 		Status: statusKeys[d.Status()], StatusCode: d.Status().Portal(), StatusText: d.Status().String(),
 		ReceivedAt: stamp(d.ReceivedAt()), Due: stamp(d.Due()), FinishedAt: stamp(d.FinishedAt()),
-	}
-}
-
-// publicView is what anyone who knows a dossier's code may see: never the
-// applicant's ID number, phone, e-mail or address, and the name masked.
-type publicView struct {
-	Code          string `json:"code"`
-	Procedure     string `json:"procedure"`
-	ProcedureName string `json:"procedureName,omitempty"`
-	Applicant     string `json:"applicant"`
-	Status        string `json:"status"`
-	StatusCode    int    `json:"statusCode"`
-	StatusText    string `json:"statusText"`
-	ReceivedAt    stamp  `json:"receivedAt,omitzero"`
-	Due           stamp  `json:"due,omitzero"`
-	FinishedAt    stamp  `json:"finishedAt,omitzero"`
-	ReturnedAt    stamp  `json:"returnedAt,omitzero"`
-	Rateable      bool   `json:"rateable"`
-}
-
-func (s *server) publicView(d *dossier.Dossier) publicView {
-	return publicView{
-		Code: d.Code.String(), Procedure: d.Procedure, ProcedureName: s.procedureName(d),
-		Applicant: maskName(d.Applicant.Name),
-		Status:    statusKeys[d.Status()], StatusCode: d.Status().Portal(), StatusText: d.Status().String(),
-		ReceivedAt: stamp(d.ReceivedAt()), Due: stamp(d.Due()),
-		FinishedAt: stamp(d.FinishedAt()), ReturnedAt: stamp(d.ReturnedAt()),
-		Rateable: rating.Rateable(d),
 	}
 }
 
