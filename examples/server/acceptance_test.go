@@ -18,9 +18,10 @@ import (
 
 // A binClient talks to the server binary.
 type binClient struct {
-	t    *testing.T
-	base string
-	http *http.Client
+	t     *testing.T
+	base  string
+	http  *http.Client
+	token string // an officer's API token
 }
 
 func (c binClient) do(method, path string, body any, officer bool) reply {
@@ -37,7 +38,7 @@ func (c binClient) do(method, path string, body any, officer bool) reply {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if officer {
-		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.http.Do(req)
 	require.NoError(c.t, err)
@@ -58,8 +59,10 @@ func TestBinaryPublicSide(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
-	srv := start(t, bin, "sqlite:"+filepath.Join(dir, "motcua.db"))
-	c := binClient{t: t, base: "http://" + srv.addr, http: &http.Client{Timeout: 30 * time.Second}}
+	dsn := "sqlite:" + filepath.Join(dir, "motcua.db")
+	token := cliToken(t, bin, dsn, "canbo", "one-stop,specialist")
+	srv := start(t, bin, dsn)
+	c := binClient{t: t, base: "http://" + srv.addr, http: &http.Client{Timeout: 30 * time.Second}, token: token}
 
 	receive := func(name string) (string, string) {
 		r := c.do("POST", "/api/v1/dossiers", anIntake(name), true)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,9 +19,6 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// defaultActor is recorded as the officer when a request names none.
-const defaultActor = "Cán bộ một cửa"
-
 // Lengths of the text fields, in characters.
 const (
 	maxName    = 200
@@ -37,13 +33,23 @@ type intakeRequest struct {
 	Applicant     dossier.Applicant `json:"applicant"`
 	Channel       string            `json:"channel"`
 	ReturnChannel string            `json:"returnChannel"`
-	Actor         string            `json:"actor"`
+	Actor         *string           `json:"actor"` // refused: the officer signed in is the actor
 }
 
 func (s *server) receive(w http.ResponseWriter, r *http.Request) {
+	o := signedIn(r).officer
+	svc, err := s.receivingService(o)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var req intakeRequest
 	if err := readJSON(w, r, &req, false); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if req.Actor != nil {
+		s.fail(w, r, errActorField)
 		return
 	}
 	in, err := s.intake(req)
@@ -51,7 +57,8 @@ func (s *server) receive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.svc.Receive(r.Context(), in)
+	in.Actor = o.actor()
+	d, err := svc.Receive(r.Context(), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -114,7 +121,6 @@ func (s *server) intake(req intakeRequest) (dossier.Intake, error) {
 		{"applicant.email", a.Email, maxShort},
 		{"applicant.address", a.Address, maxText},
 		{"applicant.organisation", a.Organisation, maxText},
-		{"actor", req.Actor, maxText},
 	} {
 		if err := checkText(f.name, f.value, f.max); err != nil {
 			return in, err
@@ -124,15 +130,7 @@ func (s *server) intake(req intakeRequest) (dossier.Intake, error) {
 		return in, invalidValue("Địa chỉ thư điện tử (applicant.email) không hợp lệ.")
 	}
 	in.Applicant = a
-	in.Actor = actor(req.Actor)
 	return in, nil
-}
-
-func actor(s string) string {
-	if s = strings.TrimSpace(s); s != "" {
-		return s
-	}
-	return defaultActor
 }
 
 // pathCode reads the {code} of the path.
@@ -159,7 +157,7 @@ func (s *server) pathDossier(w http.ResponseWriter, r *http.Request) (*dossier.D
 }
 
 func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.pathDossier(w, r)
+	d, ok := s.officerDossier(w, r)
 	if !ok {
 		return
 	}
@@ -169,10 +167,10 @@ func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
 
 // actionRequest is the body of POST /api/v1/dossiers/{code}/{action}.
 type actionRequest struct {
-	Actor  string `json:"actor"`
-	Reason string `json:"reason"`
-	To     string `json:"to"`
-	Due    string `json:"due"`
+	Actor  *string `json:"actor"` // refused: the officer signed in is the actor
+	Reason string  `json:"reason"`
+	To     string  `json:"to"`
+	Due    string  `json:"due"`
 }
 
 // use says whether an action takes a field.
@@ -188,59 +186,60 @@ const (
 // actionRequest it takes.
 type action struct {
 	reason, to, due use
-	run             func(s *server, ctx context.Context, c dossier.Code, actor string, req actionRequest, due time.Time) (*dossier.Dossier, error)
+	run             func(svc *dossier.Service, ctx context.Context, c dossier.Code, actor string, req actionRequest, due time.Time) (*dossier.Dossier, error)
 }
 
 var actions = map[string]action{
-	"transfer": {to: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Transfer(ctx, c, a, req.To)
+	"accept": {run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Accept(ctx, c, a)
 	}},
-	"request-supplement": {reason: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.RequestSupplement(ctx, c, a, req.Reason)
+	"transfer": {to: required, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Transfer(ctx, c, a, req.To)
 	}},
-	"supplement": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Supplement(ctx, c, a)
+	"request-supplement": {reason: required, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.RequestSupplement(ctx, c, a, req.Reason)
 	}},
-	"request-payment": {reason: optional, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.RequestPayment(ctx, c, a, req.Reason)
+	"supplement": {run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Supplement(ctx, c, a)
 	}},
-	"pay": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Pay(ctx, c, a)
+	"request-payment": {reason: optional, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.RequestPayment(ctx, c, a, req.Reason)
 	}},
-	"reschedule": {reason: required, due: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, due time.Time) (*dossier.Dossier, error) {
-		if err := inWorkingTime(s.svc.Calendar(), due); err != nil {
+	"pay": {run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Pay(ctx, c, a)
+	}},
+	"reschedule": {reason: required, due: required, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, due time.Time) (*dossier.Dossier, error) {
+		if err := inWorkingTime(svc.Calendar(), due); err != nil {
 			return nil, err
 		}
-		return s.svc.Reschedule(ctx, c, a, req.Reason, due)
+		return svc.Reschedule(ctx, c, a, req.Reason, due)
 	}},
-	"resolve": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Resolve(ctx, c, a)
+	"resolve": {run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Resolve(ctx, c, a)
 	}},
-	"return": {run: func(s *server, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Return(ctx, c, a)
+	"return": {run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Return(ctx, c, a)
 	}},
-	"refuse": {reason: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Refuse(ctx, c, a, req.Reason)
+	"refuse": {reason: required, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Refuse(ctx, c, a, req.Reason)
 	}},
-	"withdraw": {reason: optional, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Withdraw(ctx, c, a, req.Reason)
+	"withdraw": {reason: optional, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Withdraw(ctx, c, a, req.Reason)
 	}},
-	"stop": {reason: required, run: func(s *server, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return s.svc.Stop(ctx, c, a, req.Reason)
+	"stop": {reason: required, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
+		return svc.Stop(ctx, c, a, req.Reason)
 	}},
 }
 
 func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("action")
-	a, ok := actions[name]
-	if !ok {
-		s.fail(w, r, notFound(fmt.Sprintf("Không có thao tác «%s». Các thao tác: transfer, request-supplement, supplement, "+
+	if _, ok := actions[name]; !ok {
+		s.fail(w, r, notFound(fmt.Sprintf("Không có thao tác «%s». Các thao tác: accept, transfer, request-supplement, supplement, "+
 			"request-payment, pay, reschedule, resolve, return, refuse, withdraw, stop.", name)))
 		return
 	}
-	c, err := pathCode(r)
-	if err != nil {
-		s.fail(w, r, err)
+	cur, ok := s.officerDossier(w, r)
+	if !ok {
 		return
 	}
 	var req actionRequest
@@ -248,20 +247,12 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	due, err := a.check(name, req)
-	if err != nil {
+	if err := s.ifMatch(r.Context(), r, cur.Code); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.ifMatch(r.Context(), r, c); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := a.run(s, r.Context(), c, actor(req.Actor), req, due)
+	d, err := s.perform(r.Context(), signedIn(r).officer, cur, name, req)
 	if err != nil {
-		if name == "reschedule" && errors.Is(err, dossier.ErrInvalid) {
-			err = invalidValue("Ngày hẹn mới (due) phải sau ngày hẹn hiện tại.")
-		}
 		s.fail(w, r, err)
 		return
 	}
@@ -289,7 +280,10 @@ func (a action) check(name string, req actionRequest) (time.Time, error) {
 			return time.Time{}, invalidValue(fmt.Sprintf("Thao tác %s không nhận trường «%s».", name, f.field))
 		}
 	}
-	for _, f := range []struct{ field, value string }{{"actor", req.Actor}, {"reason", req.Reason}, {"to", req.To}} {
+	if req.Actor != nil {
+		return time.Time{}, errActorField
+	}
+	for _, f := range []struct{ field, value string }{{"reason", req.Reason}, {"to", req.To}} {
 		if err := checkText(f.field, f.value, maxText); err != nil {
 			return time.Time{}, err
 		}
@@ -350,6 +344,7 @@ type listPage struct {
 }
 
 func (s *server) list(w http.ResponseWriter, r *http.Request) {
+	o := signedIn(r).officer
 	q := r.URL.Query()
 	var f dossier.Filter
 	var err error
@@ -415,7 +410,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		if after != nil && !after.before(d) {
+		if after != nil && !after.before(d) || !o.sees(d.Code) {
 			continue
 		}
 		if len(page.Items) == limit {
@@ -532,12 +527,17 @@ func (s *server) summary(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := rating.Build(r.Context(), s.cal, s.store, s.ratings, p.From, p.To, s.now())
+	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prev, err := report.Compute(r.Context(), report.Query{Store: s.store, Calendar: s.cal, Period: report.Period{From: previousPeriod(p.From, p.To), To: p.From}, By: report.ByAgency})
+	rep, err := rating.Build(r.Context(), s.cal, sc.dossiers, sc.ratings, p.From, p.To, s.now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prev, err := report.Compute(r.Context(), report.Query{Store: sc.dossiers, Calendar: s.cal, Period: report.Period{From: previousPeriod(p.From, p.To), To: p.From}, By: report.ByAgency})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -561,7 +561,12 @@ func (s *server) statistics(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st, err := report.Compute(r.Context(), report.Query{Store: s.store, Catalog: s.catalog, Calendar: s.cal, Period: p, By: by})
+	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := report.Compute(r.Context(), report.Query{Store: sc.dossiers, Catalog: s.catalog, Calendar: s.cal, Period: p, By: by})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -12,11 +12,13 @@ import (
 )
 
 // A backend is what the server keeps its data in: the dossiers, the ratings,
-// a way to ask whether the database answers, and a way to close it once the
-// last request has finished.
+// the desk's own tables (officers, sessions, the queue's index), a way to
+// ask whether the database answers, and a way to close it once the last
+// request has finished.
 type backend interface {
 	dossier.Store
 	Ratings() rating.Store
+	Desk() *deskStore
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -26,7 +28,7 @@ type backend interface {
 func openBackend(ctx context.Context, dsn string) (backend, error) {
 	switch {
 	case dsn == "memory" || dsn == "memory:":
-		return newMemoryBackend(), nil
+		return newMemoryBackend(ctx)
 	case strings.HasPrefix(dsn, "sqlite:"), strings.HasPrefix(dsn, "file:"),
 		strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return openSQL(ctx, dsn)
@@ -34,16 +36,23 @@ func openBackend(ctx context.Context, dsn string) (backend, error) {
 	return nil, fmt.Errorf("-db %q: want sqlite:PATH, postgres://… or memory", sqlstore.Redact(dsn))
 }
 
-// memoryBackend keeps dossiers and ratings in memory.
+// memoryBackend keeps dossiers and ratings in memory, and the desk's tables
+// in an SQLite database in memory.
 type memoryBackend struct {
 	*memstore.Store
 	ratings *rating.MemStore
+	desk    *deskStore
 }
 
-func newMemoryBackend() *memoryBackend {
-	return &memoryBackend{Store: memstore.New(), ratings: rating.NewMemStore()}
+func newMemoryBackend(ctx context.Context) (*memoryBackend, error) {
+	desk, err := newMemoryDeskStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &memoryBackend{Store: memstore.New(), ratings: rating.NewMemStore(), desk: desk}, nil
 }
 
 func (b *memoryBackend) Ratings() rating.Store          { return b.ratings }
+func (b *memoryBackend) Desk() *deskStore               { return b.desk }
 func (b *memoryBackend) Ping(ctx context.Context) error { return ctx.Err() }
-func (b *memoryBackend) Close() error                   { return nil }
+func (b *memoryBackend) Close() error                   { return b.desk.Close() }

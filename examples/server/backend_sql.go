@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/motcua/motcua/dossier/sqlstore"
@@ -13,6 +14,7 @@ import (
 type sqlBackend struct {
 	*sqlstore.Store
 	ratings *sqlrating.Store
+	desk    *deskStore
 }
 
 // openSQL opens the SQL store that dsn names and brings its schema up to
@@ -26,7 +28,13 @@ func openSQL(ctx context.Context, dsn string) (backend, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
-	return sqlBackend{st, sqlrating.New(st)}, nil
+	desk := newDeskStore(st.DB(), st.Dialect())
+	if err := desk.Migrate(ctx); err != nil {
+		desk.Close()
+		st.Close()
+		return nil, err
+	}
+	return sqlBackend{st, sqlrating.New(st), desk}, nil
 }
 
 // Ping asks the database a question, which proves more than a connection.
@@ -36,3 +44,7 @@ func (b sqlBackend) Ping(ctx context.Context) error {
 }
 
 func (b sqlBackend) Ratings() rating.Store { return b.ratings }
+func (b sqlBackend) Desk() *deskStore      { return b.desk }
+
+// Close closes the desk's tables, then the store.
+func (b sqlBackend) Close() error { return errors.Join(b.desk.Close(), b.Store.Close()) }

@@ -51,9 +51,9 @@ import (
 //go:embed pages/forms/*.html pages/forms/print.css
 var formFiles embed.FS
 
-// printAccess is who may print the forms: today the officers' token, as the
-// receipt page was protected. It is the one place to change when the
-// officers' sign-in replaces the token.
+// printAccess is who may print the forms: an officer, by token or session;
+// the routes let only those whose roles may print through (dutyPrint), and
+// a dossier's forms only to an officer who sees it.
 const printAccess = officerOnly
 
 // forms holds the forms' templates and their one style sheet.
@@ -168,7 +168,10 @@ func formTime(t time.Time) string {
 // clean 500.
 func (s *server) renderForm(w http.ResponseWriter, r *http.Request, n string, data *formData) {
 	data.Style, data.Form = s.forms.style, n
-	data.AgencyName, data.AgencyID = s.agencyName, s.agency
+	if data.AgencyID == "" { // the tracking book: the officer's agency
+		data.AgencyID = signedIn(r).officer.Agency
+	}
+	data.AgencyName = s.agencies.name(data.AgencyID)
 	data.Place = s.place
 	if data.Place == "" {
 		data.Place = dotted
@@ -188,13 +191,13 @@ func (s *server) renderForm(w http.ResponseWriter, r *http.Request, n string, da
 // dossierForm reads the dossier of the path and fills what every form of a
 // dossier prints about it.
 func (s *server) dossierForm(w http.ResponseWriter, r *http.Request) (*dossier.Dossier, *formData, bool) {
-	d, ok := s.pathDossier(w, r)
+	d, ok := s.officerDossier(w, r)
 	if !ok {
 		return nil, nil, false
 	}
 	a := d.Applicant
 	data := &formData{
-		Code: d.Code.String(), Procedure: d.Procedure, ProcedureName: d.Procedure,
+		AgencyID: d.Code.Agency, AgencyName: s.agencies.name(d.Code.Agency), Code: d.Code.String(), Procedure: d.Procedure, ProcedureName: d.Procedure,
 		Applicant: applicantLines{Name: a.Name, Organisation: a.Organisation, IDNumber: a.IDNumber, Address: a.Address, Phone: a.Phone, Email: a.Email},
 		Channel:   d.Channel.String(), ReturnChannel: d.ReturnChannel.String(),
 		Limit: d.Limit().String(), Received: formTime(d.ReceivedAt()), Due: formTime(appointment(d)),
@@ -344,7 +347,7 @@ func (s *server) form06(w http.ResponseWriter, r *http.Request) {
 	data.Dated = vnDate(d.ReceivedAt())
 	hs := d.Handovers()
 	for _, h := range hs {
-		row := handoverRow{Agency: h.To, From: cmp.Or(h.From, s.agencyName), To: h.To, At: formTime(h.At)}
+		row := handoverRow{Agency: h.To, From: cmp.Or(h.From, data.AgencyName), To: h.To, At: formTime(h.At)}
 		if t, ok := h.Timeliness(s.cal); ok {
 			row.Result = t.String()
 		}
@@ -357,7 +360,7 @@ func (s *server) form06(w http.ResponseWriter, r *http.Request) {
 		data.Handovers = append(data.Handovers, row)
 	}
 	if d.Status().HasResult() && len(hs) > 0 {
-		row := handoverRow{Agency: s.agencyName, From: hs[len(hs)-1].To, To: s.agencyName, At: formTime(d.FinishedAt()), Note: "Trả kết quả về Bộ phận tiếp nhận và trả kết quả"}
+		row := handoverRow{Agency: data.AgencyName, From: hs[len(hs)-1].To, To: data.AgencyName, At: formTime(d.FinishedAt()), Note: "Trả kết quả về Bộ phận tiếp nhận và trả kết quả"}
 		if t, ok := d.Timeliness(s.cal); ok {
 			row.Result = t.String()
 		}
@@ -405,7 +408,7 @@ func (s *server) form07(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		if d.ReceivedAt().IsZero() {
+		if d.ReceivedAt().IsZero() || !signedIn(r).officer.sees(d.Code) {
 			continue
 		}
 		if len(data.Rows) == maxBookRows {

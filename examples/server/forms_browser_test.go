@@ -128,18 +128,16 @@ func TestBrowserForms(t *testing.T) {
 		dir = keep // to look at them afterwards
 	}
 
-	typical := anIntake("Nguyễn Thị Minh Khai")
-	typical["actor"] = "Trần Thị Bình"
-	code, _ := d.receiveWithSecret(typical)
+	code, _ := d.receiveWithSecret(anIntake("Nguyễn Thị Minh Khai"))
 	for _, st := range []struct {
 		action string
 		body   map[string]string
 	}{
-		{"request-supplement", map[string]string{"actor": "Trần Thị Bình", "reason": "Bản sao hợp đồng thuê địa điểm kinh doanh; giấy ủy quyền của các thành viên hộ gia đình"}},
+		{"request-supplement", map[string]string{"reason": "Bản sao hợp đồng thuê địa điểm kinh doanh; giấy ủy quyền của các thành viên hộ gia đình"}},
 		{"supplement", nil},
-		{"transfer", map[string]string{"actor": "Trần Thị Bình", "to": "Phòng Kinh tế"}},
-		{"reschedule", map[string]string{"actor": "Lê Văn Cường", "reason": "Cần xác minh địa điểm kinh doanh tại thực địa", "due": "2025-10-17 16:00"}},
-		{"stop", map[string]string{"actor": "Lê Văn Cường", "reason": "Người nộp hồ sơ đề nghị dừng để bổ sung ngành nghề kinh doanh"}},
+		{"transfer", map[string]string{"to": "Phòng Kinh tế"}},
+		{"reschedule", map[string]string{"reason": "Cần xác minh địa điểm kinh doanh tại thực địa", "due": "2025-10-17 16:00"}},
+		{"stop", map[string]string{"reason": "Người nộp hồ sơ đề nghị dừng để bổ sung ngành nghề kinh doanh"}},
 	} {
 		r := d.officer("POST", "/api/v1/dossiers/"+code+"/"+st.action, st.body)
 		require.Equal(t, 200, r.status, "%s: %s", st.action, r.body)

@@ -34,9 +34,9 @@ func TestHealthReadOnly(t *testing.T) {
 
 	ro, err := sqlstore.Open(context.Background(), "sqlite:"+path+"?mode=ro")
 	require.NoError(t, err)
-	b := sqlBackend{ro, sqlrating.New(ro)}
+	b := sqlBackend{ro, sqlrating.New(ro), newDeskStore(ro.DB(), ro.Dialect())}
+	t.Cleanup(func() { b.Close() })
 	ro2 := newDeskOn(t, backend(b))
-	t.Cleanup(func() { ro.Close() })
 
 	r := ro2.public("GET", "/healthz", nil)
 	requireProblem(t, r, http.StatusServiceUnavailable)

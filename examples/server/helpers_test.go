@@ -6,13 +6,16 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +28,24 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
+// testToken is the API token of the desk's test officer, canbo, who holds
+// every role but administrator.
 const testToken = "test-officer-token-0123456789"
+
+// testPassword is every test officer's password; its hash is made once, as
+// argon2id takes a tenth of a second.
+const testPassword = "mat-khau-thu-0123"
+
+var testHash = sync.OnceValue(func() string {
+	h, err := hashPassword(context.Background(), testPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// testActor is how events record canbo.
+const testActor = "Cán Bộ Thử (canbo)"
 
 // A clock is a settable time for tests.
 type clock struct {
@@ -68,6 +88,15 @@ func newDesk(t testing.TB, opts ...deskOption) *desk {
 	t.Helper()
 	b := sqliteBackend(t)
 	return newDeskOn(t, b, opts...)
+}
+
+// memoryBackendOf is a memory backend closed at the end of the test.
+func memoryBackendOf(t testing.TB) backend {
+	t.Helper()
+	b, err := newMemoryBackend(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, b.Close()) })
+	return b
 }
 
 func sqliteBackend(t testing.TB) backend {
@@ -119,8 +148,7 @@ func newDeskOn(t testing.TB, b backend, opts ...deskOption) *desk {
 	t.Helper()
 	d := &desk{t: t, store: b, clock: newClock(monday0900), logs: &syncBuffer{}}
 	cfg := config{
-		Backend: b, Agency: "000.00.01.H26", Token: testToken,
-		Logger: slog.New(slog.NewJSONHandler(d.logs, nil)), Now: d.clock.Now,
+		Backend: b, Logger: slog.New(slog.NewJSONHandler(d.logs, nil)), Now: d.clock.Now,
 		Public: publicConfig{Limits: &testLimits}, // ratelimit_test.go tests the real limits
 	}
 	for _, o := range opts {
@@ -129,6 +157,11 @@ func newDeskOn(t testing.TB, b backend, opts ...deskOption) *desk {
 	s, err := newServer(cfg)
 	require.NoError(t, err)
 	d.srv = s
+	// A database the tests made before (reopened) has canbo already.
+	if _, err := b.Desk().officer(context.Background(), "canbo"); errors.Is(err, errNoOfficer) {
+		d.addOfficer("canbo", "Cán Bộ Thử", byOneStop|bySpecialist|byLeader)
+		require.NoError(t, b.Desk().addToken(context.Background(), "canbo", "test", testToken, monday0900))
+	}
 	d.http = httptest.NewUnstartedServer(s)
 	d.http.Config.WriteTimeout = cfg.WriteTimeout
 	d.http.Start()
@@ -171,8 +204,22 @@ func (r reply) json(t testing.TB) map[string]any {
 func (r reply) String() string { return string(r.body) }
 
 // request sends a request. body is sent as it is when it is a string or
-// []byte, and as JSON otherwise; officer adds the officers' token.
+// []byte, and as JSON otherwise; officer adds canbo's token.
 func (d *desk) request(method, path string, body any, officer bool, header ...string) reply {
+	d.t.Helper()
+	if officer {
+		header = append([]string{"Authorization", "Bearer " + testToken}, header...)
+	}
+	return d.requestAs(method, path, body, header...)
+}
+
+// as sends a request with an officer's API token.
+func (d *desk) as(token, method, path string, body any) reply {
+	d.t.Helper()
+	return d.requestAs(method, path, body, "Authorization", "Bearer "+token)
+}
+
+func (d *desk) requestAs(method, path string, body any, header ...string) reply {
 	d.t.Helper()
 	var rd io.Reader
 	contentType := ""
@@ -194,9 +241,6 @@ func (d *desk) request(method, path string, body any, officer bool, header ...st
 	require.NoError(d.t, err)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
-	}
-	if officer {
-		req.Header.Set("Authorization", "Bearer "+testToken)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		if header[i+1] == "" {
@@ -267,3 +311,98 @@ func requireProblem(t testing.TB, r reply, status int) map[string]any {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
+
+// addOfficer adds an officer of the default agency with the roles and
+// testPassword, changed as opts say.
+func (d *desk) addOfficer(username, fullName string, rs roles, opts ...func(*officer)) *officer {
+	d.t.Helper()
+	o := &officer{Username: username, FullName: fullName, Agency: defaultAgency, Roles: rs, Password: testHash(), Created: monday0900}
+	for _, f := range opts {
+		f(o)
+	}
+	require.NoError(d.t, d.store.Desk().addOfficer(context.Background(), o))
+	return o
+}
+
+// officerToken adds an officer and returns an API token of theirs: the
+// helper for a test that needs an officer with some roles.
+func (d *desk) officerToken(username, fullName string, rs roles, opts ...func(*officer)) string {
+	d.t.Helper()
+	d.addOfficer(username, fullName, rs, opts...)
+	tok, err := d.store.Desk().newToken(context.Background(), username, "test", monday0900)
+	require.NoError(d.t, err)
+	return tok
+}
+
+func ofAgency(a string) func(*officer) { return func(o *officer) { o.Agency = a } }
+
+func centreWide(o *officer) { o.CentreWide = true }
+
+// A browser is a client with a cookie jar, signed in on the sign-in page,
+// that posts forms with the CSRF token of the last page it read.
+type browser struct {
+	t      testing.TB
+	base   string
+	client *http.Client
+	csrf   string
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func newBrowser(t testing.TB, base string) *browser {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &browser{t: t, base: base, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (d *desk) newBrowser() *browser { return newBrowser(d.t, d.http.URL) }
+
+// signIn signs in as username with testPassword and reads the queue.
+func (d *desk) signIn(username string) *browser {
+	d.t.Helper()
+	return signInAt(d.t, d.http.URL, username, testPassword)
+}
+
+func signInAt(t testing.TB, base, username, password string) *browser {
+	t.Helper()
+	b := newBrowser(t, base)
+	r := b.post("/dang-nhap", url.Values{"username": {username}, "password": {password}})
+	require.Equal(t, http.StatusSeeOther, r.status, "sign-in of %s: %s", username, r.body)
+	r = b.get("/")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	require.NotEmpty(t, b.csrf)
+	return b
+}
+
+func (b *browser) do(req *http.Request) reply {
+	b.t.Helper()
+	resp, err := b.client.Do(req)
+	require.NoError(b.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(b.t, err)
+	if m := csrfRE.FindSubmatch(body); m != nil {
+		b.csrf = string(m[1])
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: body}
+}
+
+func (b *browser) get(path string) reply {
+	b.t.Helper()
+	req, err := http.NewRequest("GET", b.base+path, nil)
+	require.NoError(b.t, err)
+	return b.do(req)
+}
+
+// post posts a form, with the CSRF token unless the form has one.
+func (b *browser) post(path string, form url.Values) reply {
+	b.t.Helper()
+	if _, ok := form["csrf"]; !ok && b.csrf != "" {
+		form = cloneValues(form)
+		form.Set("csrf", b.csrf)
+	}
+	req, err := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
+	require.NoError(b.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}

@@ -107,7 +107,7 @@ func TestLoad(t *testing.T) {
 					action string
 					body   []byte
 				}{
-					{"transfer", []byte(`{"actor":"Trần Thị Bình","to":"Phòng Kinh tế"}`)},
+					{"transfer", []byte(`{"to":"Phòng Kinh tế"}`)},
 					{"resolve", nil},
 					{"return", nil},
 				} {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,9 +24,8 @@ import (
 
 // Defaults of the flags.
 const (
-	defaultAddr   = ":8080"
-	defaultDB     = "sqlite:motcua.db"
-	defaultAgency = "000.00.01.H26"
+	defaultAddr = ":8080"
+	defaultDB   = "sqlite:motcua.db"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGINT or
@@ -38,6 +35,17 @@ const shutdownGrace = 30 * time.Second
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "officer" {
+		err := officerCommand(ctx, os.Args[2:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		if err != nil {
+			if !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintln(os.Stderr, "server officer:", err)
+			}
+			os.Exit(2)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
@@ -49,11 +57,12 @@ func main() {
 
 // options are the command line's settings.
 type options struct {
-	addr, db, catalog, agency, agencyName string
-	publicURL, place                      string
-	trusted                               []netip.Prefix
-	maxConns                              int
-	sync                                  syncOptions
+	addr, db, catalog, agency, agencyName, agenciesFile string
+	publicURL, place                                    string
+	behindTLS                                           bool
+	trusted                                             []netip.Prefix
+	maxConns                                            int
+	sync                                                syncOptions
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -63,8 +72,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.addr, "addr", defaultAddr, "address to listen on")
 	fs.StringVar(&o.db, "db", defaultDB, "database: sqlite:PATH, postgres://user:pass@host/db, or memory")
 	fs.StringVar(&o.catalog, "catalog", "", "procedure catalogue file (JSON); defaults to the shipped sample")
-	fs.StringVar(&o.agency, "agency", defaultAgency, "the desk's agency e-ID, which dossier codes are issued under")
-	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts")
+	fs.StringVar(&o.agency, "agency", defaultAgency, "the desk's agency e-ID, which dossier codes are issued under (one agency; see -agencies)")
+	fs.StringVar(&o.agencyName, "agency-name", defaultAgencyName, "the desk's name, printed on receipts (one agency; see -agencies)")
+	fs.StringVar(&o.agenciesFile, "agencies", "", "a JSON file of the agencies the centre hosts, [{\"id\": e-ID, \"name\": name}, …], instead of -agency and -agency-name")
+	fs.BoolVar(&o.behindTLS, "behind-tls", false, "a proxy in front serves the pages over TLS: make session cookies Secure")
 	fs.StringVar(&o.publicURL, "public-url", defaultPublicURL, "the absolute address citizens reach the lookup at, for the receipt's QR code")
 	fs.StringVar(&o.place, "place", "", "the place name the printed forms are dated at, such as Hà Nội")
 	trusted := fs.String("trusted-proxy", "", "addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For or X-Real-IP name the client")
@@ -84,12 +95,28 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-max-conns %d: want at least 1", o.maxConns)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q (the account commands are: server officer add|passwd|disable|enable|token|list)", fs.Arg(0))
 	}
 	if !dossier.ValidAgency(o.agency) {
 		return o, fmt.Errorf("-agency %q is not an agency e-ID such as 000.00.01.H26", o.agency)
 	}
+	if o.agenciesFile != "" {
+		var both bool
+		fs.Visit(func(f *flag.Flag) { both = both || f.Name == "agency" || f.Name == "agency-name" })
+		if both {
+			return o, errors.New("-agencies lists the agencies: use it or -agency and -agency-name, not both")
+		}
+	}
 	return o, nil
+}
+
+// agencies returns the agencies the options name: the file of -agencies, or
+// the one agency of -agency and -agency-name.
+func (o options) agencies() (*agencyList, error) {
+	if o.agenciesFile != "" {
+		return loadAgencies(o.agenciesFile)
+	}
+	return newAgencyList([]agency{{ID: o.agency, Name: o.agencyName}})
 }
 
 // run serves until ctx is done, then shuts down: the listener closes, the
@@ -108,14 +135,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 
+	agencies, err := o.agencies()
+	if err != nil {
+		return err
+	}
 	token := strings.TrimSpace(getenv("MOTCUA_OFFICER_TOKEN"))
-	switch {
-	case token == "":
-		if token, err = newToken(); err != nil {
-			return err
-		}
-		log.Warn("no MOTCUA_OFFICER_TOKEN: generated an officer token for this run", "token", token)
-	case len(token) < minTokenLen:
+	if token != "" && len(token) < minTokenLen {
 		return fmt.Errorf("MOTCUA_OFFICER_TOKEN is too short: use at least %d characters", minTokenLen)
 	}
 
@@ -139,11 +164,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	defer stopSync() // before the store closes
 
 	srv, err := newServer(config{
-		Backend: store, Catalog: cat, Calendar: sla.Default(),
-		Agency: o.agency, AgencyName: o.agencyName, Token: token, Logger: log, WriteTimeout: writeTimeout,
+		Backend: store, Catalog: cat, Calendar: sla.Default(), Agencies: agencies.all(), BehindTLS: o.behindTLS,
+		Logger: log, WriteTimeout: writeTimeout,
 		Public: publicConfig{URL: o.publicURL, TrustedProxies: o.trusted}, Place: o.place,
 	})
 	if err != nil {
+		return err
+	}
+	if err := srv.start(ctx, token, stderr); err != nil {
 		return err
 	}
 	hs := httpServer(srv, log)
@@ -153,7 +181,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	ln := limitConns(tcp, o.maxConns)
 	hs.ConnState = ln.ConnState
-	log.Info("listening", "addr", ln.Addr().String(), "db", sqlstore.Redact(o.db), "agency", o.agency, "procedures", cat.Len())
+	log.Info("listening", "addr", ln.Addr().String(), "db", sqlstore.Redact(o.db), "agencies", len(agencies.all()), "procedures", cat.Len())
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -196,17 +224,8 @@ func httpServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
-// minTokenLen is the shortest officer token the server takes.
+// minTokenLen is the shortest MOTCUA_OFFICER_TOKEN the server takes.
 const minTokenLen = 16
-
-// newToken makes a random officer token of 256 bits.
-func newToken() (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
 
 func loadCatalog(path string) (*procedure.Catalog, error) {
 	f, err := os.Open(path)

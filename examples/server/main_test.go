@@ -38,6 +38,10 @@ func TestRunBadSettings(t *testing.T) {
 		{"missing catalogue", []string{"-db", "memory", "-catalog", filepath.Join(t.TempDir(), "none.json")}, nil, "none.json"},
 		{"bad catalogue", []string{"-db", "memory", "-catalog", bad}, nil, "-catalog"},
 		{"address", []string{"-db", "memory", "-addr", "256.0.0.1:http"}, nil, "256.0.0.1"},
+		{"agencies and agency", []string{"-db", "memory", "-agencies", bad, "-agency", "000.00.01.H26"}, nil, "not both"},
+		{"agencies and name", []string{"-db", "memory", "-agencies", bad, "-agency-name", "Sở"}, nil, "not both"},
+		{"bad agencies", []string{"-db", "memory", "-agencies", bad}, nil, "-agencies"},
+		{"missing agencies", []string{"-db", "memory", "-agencies", filepath.Join(t.TempDir(), "none.json")}, nil, "none.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,10 +54,11 @@ func TestRunBadSettings(t *testing.T) {
 	}
 }
 
-// TestRunGeneratedToken: without MOTCUA_OFFICER_TOKEN the server makes a
-// token, logs it once, and takes it; it loads -catalog; it stops cleanly
-// when its context ends.
-func TestRunGeneratedToken(t *testing.T) {
+// TestRunFirstStart: on the first start the server makes the administrator
+// and prints its password once, in plain words; the password signs in
+// through the form; MOTCUA_OFFICER_TOKEN becomes the administrator's token;
+// -catalog is loaded; the server stops cleanly when its context ends.
+func TestRunFirstStart(t *testing.T) {
 	t.Parallel()
 	catalog := filepath.Join(t.TempDir(), "catalog.json")
 	f, err := os.Create(catalog)
@@ -65,28 +70,27 @@ func TestRunGeneratedToken(t *testing.T) {
 	defer cancel()
 	var stderr syncBuffer
 	done := make(chan error, 1)
+	const token = "the-bootstrap-token-0123"
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", "memory", "-catalog", catalog}, env(nil), &stderr)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", "memory", "-catalog", catalog},
+			env(map[string]string{"MOTCUA_OFFICER_TOKEN": token}), &stderr)
 	}()
 
-	var addr, token string
+	var addr string
 	require.Eventually(t, func() bool {
 		for line := range strings.Lines(stderr.String()) {
-			var rec struct{ Msg, Addr, Token string }
-			if json.Unmarshal([]byte(line), &rec) != nil {
-				continue
-			}
-			if rec.Token != "" {
-				token = rec.Token
-			}
-			if rec.Msg == "listening" {
+			var rec struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
 				addr = rec.Addr
 			}
 		}
 		return addr != ""
 	}, 10*time.Second, 10*time.Millisecond)
-	require.NotEmpty(t, token)
-	assert.Equal(t, 1, strings.Count(stderr.String(), token), "the token is logged once")
+	m := passwordLine.FindStringSubmatch(stderr.String())
+	require.NotNil(t, m, "%s", stderr.String())
+	password := m[1]
+	assert.Equal(t, 1, strings.Count(stderr.String(), password), "the password is printed once")
+	assert.NotContains(t, stderr.String(), token, "the token is not printed")
 
 	get := func(path, tok string) int {
 		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
@@ -100,9 +104,11 @@ func TestRunGeneratedToken(t *testing.T) {
 		return resp.StatusCode
 	}
 	assert.Equal(t, http.StatusOK, get("/healthz", ""))
-	assert.Equal(t, http.StatusOK, get("/api/v1/dossiers", token))
-	assert.Equal(t, http.StatusUnauthorized, get("/api/v1/dossiers", token[:len(token)-1]))
-	assert.Equal(t, 1, strings.Count(stderr.String(), token), "the token is never logged again")
+	assert.Equal(t, http.StatusOK, get("/api/v1/reports/summary", token))
+	assert.Equal(t, http.StatusUnauthorized, get("/api/v1/reports/summary", token[:len(token)-1]))
+	b := signInAt(t, "http://"+addr, "admin", password)
+	assert.Contains(t, b.get("/tai-khoan").String(), "Quản trị hệ thống")
+	assert.Equal(t, 1, strings.Count(stderr.String(), password), "the password is never printed again")
 
 	cancel()
 	select {

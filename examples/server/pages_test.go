@@ -41,11 +41,12 @@ const nastyName = `Lý "<script>alert('x')</script>" Thị & Nở`
 func TestReceipt(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	in := anIntake(nastyName)
-	in["actor"] = "Trần <b>Thị</b> Bình"
-	code := d.receive(in)
+	tok := d.officerToken("binh.tran", "Trần <b>Thị</b> Bình", byOneStop)
+	r := d.as(tok, "POST", "/api/v1/dossiers", anIntake(nastyName))
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	code := r.json(t)["code"].(string)
 
-	r := d.officer("GET", "/dossiers/"+code+"/receipt", nil)
+	r = d.officer("GET", "/dossiers/"+code+"/receipt", nil)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	checkPage(t, r)
 	body := r.String()
@@ -62,7 +63,8 @@ func TestReceipt(t *testing.T) {
 		"dịch vụ bưu chính công ích",
 		"001099012345",
 		"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
-		"Trần &lt;b&gt;Thị&lt;/b&gt; Bình",
+		"Trần &lt;b&gt;Thị&lt;/b&gt; Bình (binh.tran)",
+		"Bộ phận tiếp nhận và trả kết quả",
 		"ngày 06 tháng 10 năm 2025",
 	} {
 		assert.Contains(t, body, want)

@@ -103,9 +103,10 @@ func TestClientAddress(t *testing.T) {
 }
 
 // TestLimiterMemory: the limiter forgets addresses once their buckets have
-// refilled, and never keeps more than its cap.
+// refilled, and never keeps more than its cap. It is not parallel: it
+// measures the process's heap, which the parallel tests' sign-ins (64 MiB
+// of argon2id each) would swell.
 func TestLimiterMemory(t *testing.T) {
-	t.Parallel()
 	l := newLimiter(defaultLimits, nil)
 	l.max = 1000
 	now := monday0900

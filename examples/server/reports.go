@@ -14,10 +14,19 @@ import (
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// analysisQuery reads the period of an analysis from the request.
+// analysisQuery reads the period of an analysis from the request, over the
+// dossiers the officer may report on (reportScope).
 func (s *server) analysisQuery(w http.ResponseWriter, r *http.Request) (report.Query, bool) {
 	p, ok := s.period(w, r)
-	return report.Query{Store: s.store, Catalog: s.catalog, Calendar: s.cal, Period: p}, ok
+	if !ok {
+		return report.Query{}, false
+	}
+	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
+	if err != nil {
+		s.fail(w, r, err)
+		return report.Query{}, false
+	}
+	return report.Query{Store: sc.dossiers, Catalog: s.catalog, Calendar: s.cal, Period: p}, true
 }
 
 // attachment names the file a download is saved as.
@@ -120,8 +129,13 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	in := report.QualityInput{}
-	for x, err := range s.ratings.List(r.Context(), q.Period.From, q.Period.To) {
+	for x, err := range sc.ratings.List(r.Context(), q.Period.From, q.Period.To) {
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -33,13 +31,15 @@ type config struct {
 	Catalog *procedure.Catalog
 	// Calendar computes due times. Defaults to sla.Default().
 	Calendar *sla.Calendar
-	// Agency is the e-ID dossier codes are issued under. Required.
-	Agency string
-	// AgencyName heads the printed receipt. Defaults to "Bộ phận tiếp nhận
-	// và trả kết quả".
-	AgencyName string
-	// Token is the officers' bearer token. Required.
-	Token string
+	// Agencies are the desks the centre hosts: each officer works for one,
+	// whose e-ID the codes of the dossiers they receive are issued under and
+	// whose name heads their receipts. Defaults to one agency,
+	// 000.00.01.H26, "Bộ phận tiếp nhận và trả kết quả".
+	Agencies []agency
+	// BehindTLS says that a proxy in front serves the pages over TLS, so
+	// that session cookies are Secure. Defaults to false: they are Secure
+	// only on requests that came over TLS.
+	BehindTLS bool
 	// Logger gets one line per request and every failure. Defaults to
 	// slog.Default().
 	Logger *slog.Logger
@@ -57,24 +57,29 @@ type config struct {
 	Place string
 }
 
-// defaultAgencyName heads the receipt when no -agency-name is given.
-const defaultAgencyName = "Bộ phận tiếp nhận và trả kết quả"
+// The agency of a server given none.
+const (
+	defaultAgency     = "000.00.01.H26"
+	defaultAgencyName = "Bộ phận tiếp nhận và trả kết quả"
+)
 
 // A server is the one-stop desk's HTTP service. It is an http.Handler and is
 // safe for concurrent use.
 type server struct {
-	svc        *dossier.Service
+	svc        *dossier.Service            // the first agency's, for reading
+	services   map[string]*dossier.Service // each agency's, by e-ID, for acting
 	store      backend
 	ratings    rating.Store
+	desk       *deskStore
 	catalog    *procedure.Catalog
 	cal        *sla.Calendar
-	agency     string
-	agencyName string
-	token      [sha256.Size]byte // SHA-256 of the officers' token
+	agencies   *agencyList
+	behindTLS  bool
 	log        *slog.Logger
 	now        func() time.Time
 	mux        *http.ServeMux
 	pages      *pages
+	screens    *screens
 	origin     *http.CrossOriginProtection
 	routed     http.Handler // mux behind the cross-origin check
 	idPrefix   string
@@ -92,17 +97,14 @@ func newServer(cfg config) (*server, error) {
 	if cfg.Backend == nil {
 		return nil, errors.New("server: no backend")
 	}
-	if cfg.Token == "" {
-		return nil, errors.New("server: no officer token")
-	}
 	if cfg.Catalog == nil {
 		cfg.Catalog = procedure.Sample()
 	}
 	if cfg.Calendar == nil {
 		cfg.Calendar = sla.Default()
 	}
-	if cfg.AgencyName == "" {
-		cfg.AgencyName = defaultAgencyName
+	if len(cfg.Agencies) == 0 {
+		cfg.Agencies = []agency{{ID: defaultAgency, Name: defaultAgencyName}}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -110,13 +112,19 @@ func newServer(cfg config) (*server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	svc, err := dossier.NewService(dossier.Config{
-		Store: cfg.Backend, Catalog: cfg.Catalog, Calendar: cfg.Calendar, Agency: cfg.Agency, Now: cfg.Now,
-	})
+	agencies, err := newAgencyList(cfg.Agencies)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	services, err := newServices(cfg, agencies)
 	if err != nil {
 		return nil, err
 	}
 	pg, err := newPages()
+	if err != nil {
+		return nil, err
+	}
+	sc, err := newScreens(cfg.Calendar)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +133,9 @@ func newServer(cfg config) (*server, error) {
 		return nil, err
 	}
 	s := &server{
-		svc: svc, store: cfg.Backend, ratings: cfg.Backend.Ratings(),
-		catalog: cfg.Catalog, cal: cfg.Calendar, agency: cfg.Agency, agencyName: cfg.AgencyName,
-		token: sha256.Sum256([]byte(cfg.Token)), log: cfg.Logger, now: cfg.Now,
-		mux: http.NewServeMux(), pages: pg, origin: http.NewCrossOriginProtection(),
+		svc: services[agencies.first().ID], services: services, store: cfg.Backend, ratings: cfg.Backend.Ratings(),
+		desk: cfg.Backend.Desk(), catalog: cfg.Catalog, cal: cfg.Calendar, agencies: agencies, behindTLS: cfg.BehindTLS,
+		log: cfg.Logger, now: cfg.Now, mux: http.NewServeMux(), pages: pg, screens: sc, origin: http.NewCrossOriginProtection(),
 		idPrefix: hex.EncodeToString(prefix[:]), writeLimit: cfg.WriteTimeout,
 	}
 	if err := s.setUpPublic(cfg); err != nil {
@@ -147,8 +154,10 @@ type access uint8
 
 const (
 	public      access = iota // anyone; problems as application/problem+json
-	officerOnly               // the officers' token first, then as public
+	officerOnly               // an officer's token or session first, then as public
 	citizenPage               // anyone; mistakes shown on the lookup page
+	officerPage               // a signed-in officer's screen; others are sent to sign in
+	signInPage                // the sign-in and sign-out pages; mistakes shown as a screen
 )
 
 // routes declares every route with the query parameters it takes; takes
@@ -170,36 +179,52 @@ func (s *server) routes() {
 		{"POST /api/v1/dossiers/{code}/{action}", officerOnly, s.act, nil},
 		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, []string{"secret"}},
 		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, []string{"secret"}},
-		{"GET /api/v1/reports/summary", officerOnly, s.withPortalSynced(s.summary), []string{"from", "to", "format"}},
-		{"GET /api/v1/reports/statistics", officerOnly, s.statistics, []string{"from", "to", "by", "format"}},
-		{"GET /api/v1/reports/late", officerOnly, s.late, []string{"from", "to", "format"}},
-		{"GET /api/v1/reports/cuts", officerOnly, s.cuts, []string{"from", "to", "format"}},
-		{"GET /api/v1/reports/online", officerOnly, s.online, []string{"from", "to", "format"}},
-		{"GET /api/v1/reports/index", officerOnly, s.index, []string{"from", "to", "format"}},
-		{"GET /api/v1/portal/dead-letters", officerOnly, s.deadLetters, []string{"limit"}},
-		{"POST /api/v1/portal/dead-letters/{code}/{event}/retry", officerOnly, s.retryDeadLetter, nil},
-		{"GET /dossiers/{code}/receipt", officerOnly, s.receipt, nil},
+		{"GET /api/v1/reports/summary", officerOnly, s.mayAPI(dutyReports, s.withPortalSynced(s.summary)), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/reports/statistics", officerOnly, s.mayAPI(dutyReports, s.statistics), []string{"from", "to", "by", "format", "agency"}},
+		{"GET /api/v1/reports/late", officerOnly, s.mayAPI(dutyReports, s.late), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/reports/cuts", officerOnly, s.mayAPI(dutyReports, s.cuts), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/reports/online", officerOnly, s.mayAPI(dutyReports, s.online), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/reports/index", officerOnly, s.mayAPI(dutyReports, s.index), []string{"from", "to", "format", "agency"}},
+		{"GET /api/v1/portal/dead-letters", officerOnly, s.mayAPI(dutyPortal, s.deadLetters), []string{"limit"}},
+		{"POST /api/v1/portal/dead-letters/{code}/{event}/retry", officerOnly, s.mayAPI(dutyPortal, s.retryDeadLetter), nil},
+		{"GET /dossiers/{code}/receipt", printAccess, s.mayAPI(dutyPrint, s.receipt), nil},
 		{"GET /tra-cuu", citizenPage, s.lookupPage, []string{"ma", "secret", "da-danh-gia"}},
 		{"POST /tra-cuu", citizenPage, s.ratePage, nil},
 		// The printed forms of Thông tư 03/2025/TT-VPCP (forms.go).
-		{"GET /ho-so/{code}/mau-01", printAccess, s.form01, nil},
-		{"GET /ho-so/{code}/mau-02", printAccess, s.form02, nil},
-		{"GET /ho-so/{code}/mau-03", printAccess, s.form03, nil},
-		{"GET /ho-so/{code}/mau-04", printAccess, s.form04, nil},
-		{"GET /ho-so/{code}/mau-05", printAccess, s.form05, nil},
-		{"GET /ho-so/{code}/mau-06", printAccess, s.form06, nil},
-		{"GET /so-theo-doi", printAccess, s.form07, []string{"from", "to"}},
-		{"GET /{$}", public, func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "/tra-cuu", http.StatusSeeOther)
-		}, nil},
+		{"GET /ho-so/{code}/mau-01", printAccess, s.mayAPI(dutyPrint, s.form01), nil},
+		{"GET /ho-so/{code}/mau-02", printAccess, s.mayAPI(dutyPrint, s.form02), nil},
+		{"GET /ho-so/{code}/mau-03", printAccess, s.mayAPI(dutyPrint, s.form03), nil},
+		{"GET /ho-so/{code}/mau-04", printAccess, s.mayAPI(dutyPrint, s.form04), nil},
+		{"GET /ho-so/{code}/mau-05", printAccess, s.mayAPI(dutyPrint, s.form05), nil},
+		{"GET /ho-so/{code}/mau-06", printAccess, s.mayAPI(dutyPrint, s.form06), nil},
+		{"GET /so-theo-doi", printAccess, s.mayAPI(dutyPrint, s.form07), []string{"from", "to"}},
+
+		// The officers' desk: sign-in, screens and account (auth.go, screens.go).
+		{"GET /dang-nhap", signInPage, s.signInPage, []string{"tiep", "da-dang-xuat"}},
+		{"POST /dang-nhap", signInPage, s.signIn, nil},
+		{"POST /dang-xuat", officerPage, s.signOut, nil},
+		{"GET /{$}", officerPage, s.queuePage, []string{"loc", "trang", "co-quan"}},
+		{"GET /tiep-nhan", officerPage, s.may(dutyReceive, s.receivePage), []string{"q", "thu-tuc"}},
+		{"POST /tiep-nhan", officerPage, s.may(dutyReceive, s.receiveForm), nil},
+		{"GET /ho-so/{code}", officerPage, s.dossierPage, []string{"da-ghi"}},
+		{"POST /ho-so/{code}", officerPage, s.dossierAction, nil},
+		{"GET /bao-cao", officerPage, s.may(dutyReports, s.reportsPage), []string{"tu", "den", "nhom", "co-quan"}},
+		{"GET /tai-khoan", officerPage, s.accountPage, nil},
+		{"POST /tai-khoan", officerPage, s.accountForm, nil},
 	} {
 		refuse := writeProblem
-		if rt.access == citizenPage {
+		switch rt.access {
+		case citizenPage:
 			refuse = func(w http.ResponseWriter, r *http.Request, p *problem) { s.failPage(w, r, "", p.Status, p.Detail) }
+		case officerPage, signInPage:
+			refuse = func(w http.ResponseWriter, r *http.Request, p *problem) { s.failScreen(w, r, p) }
 		}
 		h := takes(rt.handler, refuse, rt.query...)
-		if rt.access == officerOnly {
+		switch rt.access {
+		case officerOnly:
 			h = s.officer(h)
+		case officerPage:
+			h = s.officerPage(h)
 		}
 		s.mux.Handle(rt.pattern, h)
 	}
@@ -369,23 +394,6 @@ func logger(ctx context.Context) *slog.Logger {
 		return ri.log
 	}
 	return slog.Default()
-}
-
-// officer lets a request through only with the officers' bearer token. The
-// token is compared as a SHA-256 digest in constant time, so neither its
-// length nor its content leaks through timing; a missing or wrong token gets
-// the same 401.
-func (s *server) officer(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := bearer(r.Header.Get("Authorization"))
-		sum := sha256.Sum256([]byte(tok))
-		if subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 || !ok {
-			writeProblem(w, r, errUnauthorized)
-			return
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		h(w, r)
-	}
 }
 
 // bearer takes the token out of an Authorization header "Bearer <token>".

@@ -47,11 +47,11 @@ func buildServer(t *testing.T, dir string) string {
 }
 
 // start runs the server on a free port of the loopback interface with the
-// database dsn, and waits until it listens.
-func start(t *testing.T, bin, dsn string) *process {
+// database dsn and the flags, and waits until it listens.
+func start(t *testing.T, bin, dsn string, flags ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-db", dsn)
-	cmd.Env = append(os.Environ(), "MOTCUA_OFFICER_TOKEN="+testToken)
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-db", dsn}, flags...)...)
+	cmd.Env = environWithout("MOTCUA_OFFICER_TOKEN")
 	pipe, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -107,6 +107,7 @@ func TestSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
 	dsn := "sqlite:" + filepath.Join(dir, "motcua.db")
+	token := cliToken(t, bin, dsn, "tiepnhan", "one-stop")
 	srv := start(t, bin, dsn)
 	base := "http://" + srv.addr
 
@@ -124,7 +125,7 @@ func TestSIGTERM(t *testing.T) {
 			for ctx.Err() == nil {
 				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/dossiers", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Authorization", "Bearer "+testToken)
+				req.Header.Set("Authorization", "Bearer "+token)
 				resp, err := client.Do(req)
 				if err != nil {
 					if strings.Contains(err.Error(), "connection refused") {
@@ -172,7 +173,7 @@ func TestSIGTERM(t *testing.T) {
 	base = "http://" + srv.addr
 	for _, code := range acked {
 		req, _ := http.NewRequest("GET", base+"/api/v1/dossiers/"+code, nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := client.Do(req)
 		require.NoError(t, err)
 		_, _ = io.Copy(io.Discard, resp.Body)
@@ -182,7 +183,7 @@ func TestSIGTERM(t *testing.T) {
 	// The codes go on from where they stopped.
 	req, _ := http.NewRequest("POST", base+"/api/v1/dossiers", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()

@@ -166,7 +166,7 @@ func (s *server) portalView(ctx context.Context, d *dossier.Dossier, v *dossierV
 // getDossierSynced is getDossier, the officer's dossier, with, on each
 // event, where it stands with the national portal.
 func (s *server) getDossierSynced(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.pathDossier(w, r)
+	d, ok := s.officerDossier(w, r)
 	if !ok {
 		return
 	}
@@ -191,14 +191,14 @@ type portalSynced struct {
 // countSynced counts the dossiers received in [from, to) and those of them
 // that have nothing left in the outbox. It reads the period's facts, and
 // each dossier's entries, several at a time.
-func (s *server) countSynced(ctx context.Context, from, to time.Time) (portalSynced, error) {
+func (s *server) countSynced(ctx context.Context, st dossier.Store, from, to time.Time) (portalSynced, error) {
 	o, err := s.outbox()
 	if err != nil {
 		return portalSynced{}, err
 	}
 	var codes []dossier.Code
 	received := func(at time.Time) bool { return !at.IsZero() && !at.Before(from) && at.Before(to) }
-	if fs, ok := s.store.(dossier.FactStore); ok {
+	if fs, ok := st.(dossier.FactStore); ok {
 		for f, err := range fs.ListFacts(ctx, from, to) {
 			if err != nil {
 				return portalSynced{}, err
@@ -208,7 +208,7 @@ func (s *server) countSynced(ctx context.Context, from, to time.Time) (portalSyn
 			}
 		}
 	} else {
-		for d, err := range s.store.List(ctx, dossier.Filter{ReceivedFrom: from, ReceivedTo: to}) {
+		for d, err := range st.List(ctx, dossier.Filter{ReceivedFrom: from, ReceivedTo: to}) {
 			if err != nil {
 				return portalSynced{}, err
 			}
@@ -282,7 +282,12 @@ func (s *server) withPortalSynced(h http.HandlerFunc) http.HandlerFunc {
 			buf.flush(w) // h accepted the period: this does not happen
 			return
 		}
-		synced, err := s.countSynced(r.Context(), p.From, p.To)
+		sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		synced, err := s.countSynced(r.Context(), sc.dossiers, p.From, p.To)
 		if err != nil {
 			s.fail(w, r, err)
 			return

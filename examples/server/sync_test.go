@@ -59,7 +59,7 @@ func TestEventPortalState(t *testing.T) {
 	t.Parallel()
 	for name, newDesk := range map[string]func(t testing.TB) *desk{
 		"SQLite": func(t testing.TB) *desk { return newDesk(t) },
-		"memory": func(t testing.TB) *desk { return newDeskOn(t, newMemoryBackend()) },
+		"memory": func(t testing.TB) *desk { return newDeskOn(t, memoryBackendOf(t)) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -107,6 +107,7 @@ func TestEventPortalState(t *testing.T) {
 func TestDeadLetters(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
+	admin := d.officerToken("quantri", "Quản Trị", byAdmin) // the portal's dead letters are the administrator's
 	o := deskOutbox(t, d)
 	ctx := context.Background()
 	var codes []string
@@ -116,7 +117,7 @@ func TestDeadLetters(t *testing.T) {
 	r := d.officer("POST", "/api/v1/dossiers/"+codes[0]+"/transfer", map[string]string{"to": "Phòng Kinh tế"})
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 
-	r = d.officer("GET", "/api/v1/portal/dead-letters", nil)
+	r = d.as(admin, "GET", "/api/v1/portal/dead-letters", nil)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	assert.JSONEq(t, `{"items": []}`, r.String())
 
@@ -128,7 +129,7 @@ func TestDeadLetters(t *testing.T) {
 	}
 	require.NoError(t, o.Ack(ctx, got[2]))
 
-	r = d.officer("GET", "/api/v1/portal/dead-letters", nil)
+	r = d.as(admin, "GET", "/api/v1/portal/dead-letters", nil)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	items := r.json(t)["items"].([]any)
 	require.Len(t, items, 2)
@@ -142,13 +143,14 @@ func TestDeadLetters(t *testing.T) {
 	assert.Equal(t, "/api/v1/portal/dead-letters/"+codes[0]+"/1/retry", first["retry"])
 	assert.Equal(t, codes[1], items[1].(map[string]any)["code"])
 
-	r = d.officer("GET", "/api/v1/portal/dead-letters?limit=1", nil)
+	r = d.as(admin, "GET", "/api/v1/portal/dead-letters?limit=1", nil)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	page := r.json(t)
 	assert.Len(t, page["items"], 1)
 	assert.Equal(t, true, page["more"])
 
-	r = d.officer("POST", first["retry"].(string), nil)
+	requireProblem(t, d.officer("POST", first["retry"].(string), nil), http.StatusForbidden) // not an administrator
+	r = d.as(admin, "POST", first["retry"].(string), nil)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	assert.Equal(t, "pending", r.json(t)["portal"].(map[string]any)["state"])
 	assert.Contains(t, d.logs.String(), `"msg":"dead letter retried"`)
@@ -170,13 +172,13 @@ func TestDeadLetters(t *testing.T) {
 		{"bad event", "/api/v1/portal/dead-letters/" + codes[1] + "/zero/retry", http.StatusBadRequest, "invalid-value"},
 		{"event 0", "/api/v1/portal/dead-letters/" + codes[1] + "/0/retry", http.StatusBadRequest, "invalid-value"},
 	} {
-		p := requireProblem(t, d.officer("POST", tt.path, nil), tt.status)
+		p := requireProblem(t, d.as(admin, "POST", tt.path, nil), tt.status)
 		assert.Equal(t, "urn:motcua:problem:"+tt.problem, p["type"], tt.name)
 	}
-	p := requireProblem(t, d.officer("POST", "/api/v1/portal/dead-letters/"+codes[1]+"/1/retry", `{"force": true}`), http.StatusBadRequest)
+	p := requireProblem(t, d.as(admin, "POST", "/api/v1/portal/dead-letters/"+codes[1]+"/1/retry", `{"force": true}`), http.StatusBadRequest)
 	assert.Contains(t, p["type"], "unknown-field")
-	requireProblem(t, d.officer("GET", "/api/v1/portal/dead-letters?limit=0", nil), http.StatusBadRequest)
-	requireProblem(t, d.officer("GET", "/api/v1/portal/dead-letters?page=2", nil), http.StatusBadRequest)
+	requireProblem(t, d.as(admin, "GET", "/api/v1/portal/dead-letters?limit=0", nil), http.StatusBadRequest)
+	requireProblem(t, d.as(admin, "GET", "/api/v1/portal/dead-letters?page=2", nil), http.StatusBadRequest)
 
 	for _, rt := range []struct{ method, path string }{
 		{"GET", "/api/v1/portal/dead-letters"},

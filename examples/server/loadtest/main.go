@@ -2,10 +2,13 @@
 // receives per second, with their latency, and how many public lookups it
 // answers per second, each with a number of concurrent clients.
 //
-// Start the server on a fresh SQLite file, then run the load against it:
+// Start the server on a fresh SQLite file, give a one-stop officer a token,
+// then run the load against it:
 //
-//	MOTCUA_OFFICER_TOKEN=load-test-token-0123456789 go run ./examples/server -db sqlite:/tmp/load.db 2>/dev/null &
-//	MOTCUA_OFFICER_TOKEN=load-test-token-0123456789 go run ./examples/server/loadtest -url http://127.0.0.1:8080
+//	go run ./examples/server -db sqlite:/tmp/load.db 2>/dev/null &
+//	go run ./examples/server officer add -db sqlite:/tmp/load.db -username load -name "Cán bộ thử tải" -roles one-stop
+//	MOTCUA_OFFICER_TOKEN=$(go run ./examples/server officer token -db sqlite:/tmp/load.db -username load) \
+//	  go run ./examples/server/loadtest -url http://127.0.0.1:8080
 //
 // It prints one line per phase:
 //
@@ -46,7 +49,7 @@ func run(args []string, getenv func(string) string, out io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "the server's base URL")
-	fs.StringVar(&o.token, "token", getenv("MOTCUA_OFFICER_TOKEN"), "the officers' token (defaults to $MOTCUA_OFFICER_TOKEN)")
+	fs.StringVar(&o.token, "token", getenv("MOTCUA_OFFICER_TOKEN"), "a one-stop officer's API token (defaults to $MOTCUA_OFFICER_TOKEN)")
 	fs.StringVar(&o.procedure, "procedure", "1.001612", "the procedure of the dossiers received")
 	fs.IntVar(&o.clients, "clients", 16, "concurrent clients")
 	fs.IntVar(&o.receipts, "receipts", 5000, "dossiers to receive")
