@@ -195,10 +195,18 @@ type signInData struct {
 }
 
 // localPath returns p if it is a path on this server to go back to after
-// signing in, and "/" otherwise: never another site ("//evil.example").
+// signing in, and "/" otherwise: never another site ("//evil.example"),
+// nor a path with a backslash or a control character, which browsers
+// drop or turn into a slash ("/\t/evil.example" is "//evil.example" to
+// them).
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || len(p) > 2000 {
 		return "/"
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
 	}
 	return p
 }
