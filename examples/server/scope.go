@@ -124,6 +124,11 @@ func (s *server) receiver(ctx context.Context, to string) string {
 	return to
 }
 
+// errOwnAgency refuses an officer who asks for another agency's queue or
+// reports than their own.
+var errOwnAgency = &problem{Type: problemType("forbidden"), Title: "Không được phép", Status: http.StatusForbidden,
+	Detail: "Tài khoản chỉ xem được hồ sơ và báo cáo của cơ quan mình."}
+
 // A reportScope is the dossiers and ratings a report counts: one agency's,
 // or every agency's ("" agency).
 type reportScope struct {
@@ -142,8 +147,7 @@ func (s *server) reportScope(o *officer, agency string) (reportScope, error) {
 	case agency == "":
 		agency = o.Agency
 	case !o.seesAll() && agency != o.Agency:
-		return reportScope{}, &problem{Type: problemType("forbidden"), Title: "Không được phép", Status: http.StatusForbidden,
-			Detail: "Tài khoản chỉ được xem báo cáo của cơ quan mình."}
+		return reportScope{}, errOwnAgency
 	}
 	if _, ok := s.agencies.byID(agency); !ok {
 		return reportScope{}, invalidValue(fmt.Sprintf("Không có cơ quan mã «%s» trên máy chủ.", agency))
