@@ -159,6 +159,17 @@ func (s *server) reportScope(o *officer, agency string) (reportScope, error) {
 	}, nil
 }
 
+// requestScope is reportScope for the officer of the request and its query's
+// agency; on failure it has answered with the problem and returns false.
+func (s *server) requestScope(w http.ResponseWriter, r *http.Request) (reportScope, bool) {
+	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
+	if err != nil {
+		s.fail(w, r, err)
+		return reportScope{}, false
+	}
+	return sc, true
+}
+
 // agencyStore is a store that lists one agency's dossiers only (the agency
 // of their codes), so that report.Compute and rating.Build count them alone.
 // It is a dossier.FactStore, so reports stay as fast as on the store itself.
