@@ -169,6 +169,15 @@ func TestCSRF(t *testing.T) {
 	req, _ = http.NewRequest("POST", d.http.URL+"/api/v1/dossiers/"+code+"/resolve", nil)
 	req.Header.Set("X-CSRF-Token", b.csrf)
 	assert.Equal(t, http.StatusOK, b.do(req).status)
+	// JSON is as good: no other site's page can send it.
+	req, _ = http.NewRequest("POST", d.http.URL+"/api/v1/dossiers", strings.NewReader(`{"procedure":"1.001612","applicant":{"name":"Lê Văn Tám"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	r := b.do(req)
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	assert.Equal(t, testActor, r.json(t)["events"].([]any)[0].(map[string]any)["actor"], "the officer signed in")
+	req, _ = http.NewRequest("POST", d.http.URL+"/api/v1/dossiers", strings.NewReader(`procedure=1.001612`))
+	req.Header.Set("Content-Type", "text/plain")
+	requireProblem(t, b.do(req), http.StatusForbidden)
 
 	// A form that is not one.
 	req, _ = http.NewRequest("POST", d.http.URL+"/ho-so/"+code, strings.NewReader(`{"action":"return"}`))

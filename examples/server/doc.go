@@ -108,7 +108,8 @@
 // a session also ends after 30 minutes without a request, and 12 hours
 // after sign-in. Every form that changes something carries the session's
 // CSRF token in a hidden field, csrf, checked before anything else; the
-// API, used with the cookie, wants it in the header X-CSRF-Token. After 5
+// API, used with the cookie, wants a JSON body (which no other site's page
+// can send) or the token in the header X-CSRF-Token. After 5
 // failed sign-ins in a row for one username (existing or not), the 5th and
 // every attempt within the wait answer 429 Too Many Requests with
 // Retry-After and the wait in the page, without checking the password: 1
