@@ -89,6 +89,7 @@
 //	go run ./examples/server officer disable -username an.nguyen    their sessions end, their tokens are refused
 //	go run ./examples/server officer enable -username an.nguyen
 //	go run ./examples/server officer token -username an.nguyen      prints a new API token
+//	go run ./examples/server officer revoke -username an.nguyen     revokes their tokens (-id ID: one)
 //	go run ./examples/server officer list
 //
 // each with -db DSN (default sqlite:motcua.db); add takes -agencies FILE to
