@@ -527,9 +527,8 @@ func (s *server) summary(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
+	sc, ok := s.requestScope(w, r)
+	if !ok {
 		return
 	}
 	rep, err := rating.Build(r.Context(), s.cal, sc.dossiers, sc.ratings, p.From, p.To, s.now())
@@ -561,9 +560,8 @@ func (s *server) statistics(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
+	sc, ok := s.requestScope(w, r)
+	if !ok {
 		return
 	}
 	st, err := report.Compute(r.Context(), report.Query{Store: sc.dossiers, Catalog: s.catalog, Calendar: s.cal, Period: p, By: by})

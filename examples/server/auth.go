@@ -26,12 +26,13 @@ import (
 //
 // Forms that change something carry the session's CSRF token in a hidden
 // field, csrf, which the server checks (in constant time) before it reads
-// anything else; a request from a page of the API with the cookie sends
-// it in the header X-CSRF-Token. SameSite=Lax keeps the cookie off
-// cross-site POSTs already, and the server's cross-origin check refuses
-// them too; the token is what protects a browser that sends neither
-// Sec-Fetch-Site nor Origin. The sign-in form has no session yet: the
-// cross-origin check guards it.
+// anything else. A request to the API made with the cookie sends JSON
+// (Content-Type: application/json, which no other site's page can send
+// without a CORS preflight, never granted here) or the token in the header
+// X-CSRF-Token. SameSite=Lax keeps the cookie off cross-site POSTs
+// already, and the server's cross-origin check refuses them too; the token
+// is what protects a browser that sends neither Sec-Fetch-Site nor Origin.
+// The sign-in form has no session yet: the cross-origin check guards it.
 //
 // A program sends "Authorization: Bearer <token>", with a token its officer
 // made on the account page (or the command line). Tokens are kept as their
@@ -105,7 +106,7 @@ func (s *server) officer(h http.HandlerFunc) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		if p.session != nil && !safeMethod(r.Method) && !sameSecret(r.Header.Get("X-CSRF-Token"), p.session.csrf) {
+		if p.session != nil && !safeMethod(r.Method) && !sameSecret(r.Header.Get("X-CSRF-Token"), p.session.csrf) && !jsonBody(r) {
 			writeProblem(w, r, errCSRF)
 			return
 		}
@@ -150,6 +151,15 @@ func (s *server) officerPage(h http.HandlerFunc) http.HandlerFunc {
 
 func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead }
 
+// jsonBody reports whether the request says it sends JSON: no page of
+// another site can send that (a form cannot, and a script needs a CORS
+// preflight that this server never grants), so it protects an API request
+// made with the session's cookie as the CSRF token does.
+func jsonBody(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
+}
+
 func sameSecret(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
@@ -177,7 +187,7 @@ func readForm(w http.ResponseWriter, r *http.Request) *problem {
 var (
 	errCSRF = &problem{
 		Type: problemType("csrf"), Title: "Biểu mẫu không hợp lệ", Status: http.StatusForbidden,
-		Detail: "Biểu mẫu đã cũ hoặc không gửi từ trang của máy chủ này. Hãy tải lại trang rồi thử lại.",
+		Detail: "Biểu mẫu đã cũ hoặc không gửi từ trang của máy chủ này. Hãy tải lại trang rồi thử lại. (Một yêu cầu gửi API kèm phiên đăng nhập cần nội dung JSON hoặc tiêu đề X-CSRF-Token.)",
 	}
 	errFormType = &problem{
 		Type: problemType("unsupported-media-type"), Title: "Kiểu nội dung không được hỗ trợ", Status: http.StatusUnsupportedMediaType,
@@ -195,10 +205,18 @@ type signInData struct {
 }
 
 // localPath returns p if it is a path on this server to go back to after
-// signing in, and "/" otherwise: never another site ("//evil.example").
+// signing in, and "/" otherwise: never another site ("//evil.example"),
+// nor a path with a backslash or a control character, which browsers
+// drop or turn into a slash ("/\t/evil.example" is "//evil.example" to
+// them).
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || len(p) > 2000 {
 		return "/"
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
 	}
 	return p
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
 )
 
 // TestSignIn: the form signs in with a cookie that scripts cannot read and
@@ -59,7 +60,7 @@ func TestSignIn(t *testing.T) {
 		assert.Empty(t, r.header.Get("Set-Cookie"), tt.name)
 	}
 
-	for _, next := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example", "evil"} {
+	for _, next := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example", "evil", "/\t/evil.example", "/a\\b"} {
 		r := d.newBrowser().post("/dang-nhap", url.Values{"username": {"an.nguyen"}, "password": {testPassword}, "tiep": {next}})
 		require.Equal(t, http.StatusSeeOther, r.status)
 		assert.Equal(t, "/", r.header.Get("Location"), next)
@@ -168,6 +169,15 @@ func TestCSRF(t *testing.T) {
 	req, _ = http.NewRequest("POST", d.http.URL+"/api/v1/dossiers/"+code+"/resolve", nil)
 	req.Header.Set("X-CSRF-Token", b.csrf)
 	assert.Equal(t, http.StatusOK, b.do(req).status)
+	// JSON is as good: no other site's page can send it.
+	req, _ = http.NewRequest("POST", d.http.URL+"/api/v1/dossiers", strings.NewReader(`{"procedure":"1.001612","applicant":{"name":"Lê Văn Tám"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	r := b.do(req)
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	assert.Equal(t, testActor, r.json(t)["events"].([]any)[0].(map[string]any)["actor"], "the officer signed in")
+	req, _ = http.NewRequest("POST", d.http.URL+"/api/v1/dossiers", strings.NewReader(`procedure=1.001612`))
+	req.Header.Set("Content-Type", "text/plain")
+	requireProblem(t, b.do(req), http.StatusForbidden)
 
 	// A form that is not one.
 	req, _ = http.NewRequest("POST", d.http.URL+"/ho-so/"+code, strings.NewReader(`{"action":"return"}`))
@@ -366,4 +376,30 @@ func TestNewPassword(t *testing.T) {
 		seen[pw] = true
 		assert.NoError(t, checkNewPassword("an.nguyen", pw))
 	}
+}
+
+// FuzzLocalPath: where a sign-in sends the browser back to is always a path
+// on this server.
+func FuzzLocalPath(f *testing.F) {
+	for _, s := range []string{"/", "/ho-so/x?y=1", "//evil.example", "/\\evil", "https://evil.example", "", "/\r\nLocation: x", "/\t/evil.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := localPath(s)
+		if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+			t.Fatalf("localPath(%q) = %q", s, p)
+		}
+		if u, err := url.Parse(p); err == nil && (u.Host != "" || u.Scheme != "") {
+			t.Fatalf("localPath(%q) = %q leaves the server", s, p)
+		}
+	})
+}
+
+// TestAccountTextsNFC: the desk's own problems are NFC Vietnamese.
+func TestAccountTextsNFC(t *testing.T) {
+	t.Parallel()
+	for _, p := range []*problem{errCSRF, errFormType, errActorField, forbidden(&officer{Username: "x", Roles: byOneStop}, dutyTransfer)} {
+		assert.True(t, norm.NFC.IsNormalString(p.Title+p.Detail), "%s", p.Title)
+	}
+	assert.True(t, norm.NFC.IsNormalString(errSignIn))
 }

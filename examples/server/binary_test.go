@@ -199,7 +199,16 @@ func TestBinaryAccounts(t *testing.T) {
 
 	t.Run("tokens", func(t *testing.T) {
 		b := signInAt(t, base, "an.nguyen", oneStopPassword)
-		r := b.post("/tai-khoan", url.Values{"viec": {"tao-ma"}, "ten": {"Máy quét"}})
+		// Signed in through the form, the officer is the actor of what the
+		// session records.
+		body, _ := json.Marshal(anIntake("Vũ Thị Thu"))
+		req, _ := http.NewRequest("POST", base+"/api/v1/dossiers", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		r := b.do(req)
+		require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+		assert.Equal(t, "Nguyễn Văn An (an.nguyen)", r.json(t)["events"].([]any)[0].(map[string]any)["actor"])
+
+		r = b.post("/tai-khoan", url.Values{"viec": {"tao-ma"}, "ten": {"Máy quét"}})
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		tok := regexp.MustCompile(`id="new-token">([^<]+)<`).FindStringSubmatch(r.String())
 		require.NotNil(t, tok, "%s", r.body)

@@ -89,6 +89,7 @@
 //	go run ./examples/server officer disable -username an.nguyen    their sessions end, their tokens are refused
 //	go run ./examples/server officer enable -username an.nguyen
 //	go run ./examples/server officer token -username an.nguyen      prints a new API token
+//	go run ./examples/server officer revoke -username an.nguyen     revokes their tokens (-id ID: one)
 //	go run ./examples/server officer list
 //
 // each with -db DSN (default sqlite:motcua.db); add takes -agencies FILE to
@@ -108,7 +109,8 @@
 // a session also ends after 30 minutes without a request, and 12 hours
 // after sign-in. Every form that changes something carries the session's
 // CSRF token in a hidden field, csrf, checked before anything else; the
-// API, used with the cookie, wants it in the header X-CSRF-Token. After 5
+// API, used with the cookie, wants a JSON body (which no other site's page
+// can send) or the token in the header X-CSRF-Token. After 5
 // failed sign-ins in a row for one username (existing or not), the 5th and
 // every attempt within the wait answer 429 Too Many Requests with
 // Retry-After and the wait in the page, without checking the password: 1

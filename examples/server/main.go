@@ -95,7 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-max-conns %d: want at least 1", o.maxConns)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q (the account commands are: server officer add|passwd|disable|enable|token|list)", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q (the account commands are: server officer add|passwd|disable|enable|token|revoke|list)", fs.Arg(0))
 	}
 	if !dossier.ValidAgency(o.agency) {
 		return o, fmt.Errorf("-agency %q is not an agency e-ID such as 000.00.01.H26", o.agency)

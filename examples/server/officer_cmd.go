@@ -80,15 +80,17 @@ This password is shown only this once.
 //	officer disable -username U
 //	officer enable  -username U
 //	officer token   -username U [-name LABEL]
+//	officer revoke  -username U [-id ID]
 //	officer list
 //
 // each with -db DSN (default sqlite:motcua.db) and, for add, -agencies FILE
 // to check the agency against. add and passwd print a generated password,
 // or read one line from standard input with -password-stdin; token prints
-// a new API token alone on standard output.
+// a new API token alone on standard output; revoke revokes one token of the
+// officer's (by the id the account page shows) or, without -id, all.
 func officerCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: server officer add|passwd|disable|enable|token|list [-db DSN] [flags]")
+		fmt.Fprintln(stderr, "usage: server officer add|passwd|disable|enable|token|revoke|list [-db DSN] [flags]")
 		return flag.ErrHelp
 	}
 	cmd := args[0]
@@ -114,9 +116,12 @@ func officerCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 	case "token":
 		fs.StringVar(&username, "username", "", "the username")
 		fs.StringVar(&name, "name", "dòng lệnh", "what the token is for, shown on the account page")
+	case "revoke":
+		fs.StringVar(&username, "username", "", "the username")
+		fs.StringVar(&name, "id", "", "the token's id, as the account page shows it (default: every token of the officer)")
 	case "list":
 	default:
-		return fmt.Errorf("unknown command %q: want add, passwd, disable, enable, token or list", cmd)
+		return fmt.Errorf("unknown command %q: want add, passwd, disable, enable, token, revoke or list", cmd)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -235,6 +240,29 @@ func officerCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 			return err
 		}
 		fmt.Fprintln(stdout, tok)
+	case "revoke":
+		if _, err := desk.officer(ctx, username); err != nil {
+			return noOfficer(username, err)
+		}
+		ids := []string{name}
+		if name == "" {
+			toks, err := desk.tokens(ctx, username)
+			if err != nil {
+				return err
+			}
+			ids = ids[:0]
+			for _, t := range toks {
+				ids = append(ids, t.ID)
+			}
+		}
+		for _, id := range ids {
+			if err := desk.revokeToken(ctx, username, id, now); errors.Is(err, errNoSession) {
+				return fmt.Errorf("%s has no token %s", username, id)
+			} else if err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(stdout, "revoked %d token(s) of %s\n", len(ids), username)
 	case "list":
 		all, err := desk.officers(ctx)
 		if err != nil {

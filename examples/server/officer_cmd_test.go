@@ -21,6 +21,14 @@ func cli(t *testing.T, stdin string, args ...string) (string, error) {
 	return stdout.String() + stderr.String(), err
 }
 
+// cliOK runs the command, which must succeed, and returns what it printed.
+func cliOK(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := cli(t, "", args...)
+	require.NoError(t, err, out)
+	return out
+}
+
 // TestOfficerCommand: the command line adds, lists, resets, disables and
 // enables accounts, and makes tokens, on a SQLite file; its mistakes are
 // errors that say what is wrong.
@@ -75,6 +83,16 @@ func TestOfficerCommand(t *testing.T) {
 	require.NotNil(t, pw2)
 	assert.NotEqual(t, pw[1], pw2[1])
 
+	tok2 := strings.TrimSpace(cliOK(t, "token", "-db", db, "-username", "an.nguyen"))
+	out, err = cli(t, "", "revoke", "-db", db, "-username", "an.nguyen")
+	require.NoError(t, err)
+	assert.Contains(t, out, "revoked 2 token(s) of an.nguyen")
+	for _, tk := range []string{tok, tok2} {
+		_, err = b.Desk().tokenOfficer(context.Background(), tk, monday0900)
+		assert.ErrorIs(t, err, errNoSession, "revoked")
+	}
+	tok = strings.TrimSpace(cliOK(t, "token", "-db", db, "-username", "an.nguyen"))
+
 	_, err = cli(t, "", "disable", "-db", db, "-username", "an.nguyen")
 	require.NoError(t, err)
 	_, err = b.Desk().tokenOfficer(context.Background(), tok, monday0900)
@@ -105,6 +123,7 @@ func TestOfficerCommand(t *testing.T) {
 		{"centre-wide specialist", "", []string{"add", "-db", db, "-username", "x.y", "-name", "X", "-roles", "specialist", "-centre-wide"}, "lãnh đạo"},
 		{"short password", "ngan\n", []string{"passwd", "-db", db, "-username", "an.nguyen", "-password-stdin"}, "ít nhất 10"},
 		{"argument", "", []string{"list", "-db", db, "extra"}, "unexpected argument"},
+		{"revoke unknown token", "", []string{"revoke", "-db", db, "-username", "an.nguyen", "-id", "ffffffffffff"}, "no token ffffffffffff"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := cli(t, tt.stdin, tt.args...)

@@ -110,6 +110,7 @@ type indexer struct {
 	pending map[string]queueEntry
 	taken   uint64 // entries handed in
 	written uint64 // of them, written (or failed)
+	stopped bool   // no more writes: what comes now is left to the next start
 	wake    chan struct{}
 	quit    chan struct{}
 	done    chan struct{}
@@ -124,6 +125,10 @@ func startIndexer(ds *deskStore) *indexer {
 
 func (ix *indexer) put(e queueEntry) {
 	ix.mu.Lock()
+	if ix.stopped {
+		ix.mu.Unlock()
+		return
+	}
 	if old, ok := ix.pending[e.code]; !ok || old.version < e.version {
 		ix.pending[e.code] = e
 	}
@@ -138,7 +143,7 @@ func (ix *indexer) put(e queueEntry) {
 func (ix *indexer) flush() {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for want := ix.taken; ix.written < want; {
+	for want := ix.taken; ix.written < want && !ix.stopped; {
 		ix.cond.Wait()
 	}
 }
@@ -182,10 +187,15 @@ func (ix *indexer) write() {
 	ix.mu.Unlock()
 }
 
-// stop writes what is pending and ends the indexer.
+// stop writes what is pending and ends the indexer; entries handed in
+// after it are dropped, and flush no longer waits.
 func (ix *indexer) stop() {
 	close(ix.quit)
 	<-ix.done
+	ix.mu.Lock()
+	ix.stopped = true
+	ix.cond.Broadcast()
+	ix.mu.Unlock()
 }
 
 // rebuildQueue brings the index in line with the store: every dossier the

@@ -296,6 +296,8 @@ func TestIndexer(t *testing.T) {
 	e.code, e.version = "000.00.01.H26-251006-0002", 1
 	ds.indexer.put(e)
 	require.NoError(t, b.Close())
+	ds.indexer.put(e) // after the close: dropped, and flush does not wait for it
+	ds.flush()
 
 	b, err = openBackend(ctx, path)
 	require.NoError(t, err)

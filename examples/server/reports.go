@@ -21,9 +21,8 @@ func (s *server) analysisQuery(w http.ResponseWriter, r *http.Request) (report.Q
 	if !ok {
 		return report.Query{}, false
 	}
-	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
+	sc, ok := s.requestScope(w, r)
+	if !ok {
 		return report.Query{}, false
 	}
 	return report.Query{Store: sc.dossiers, Catalog: s.catalog, Calendar: s.cal, Period: p}, true
@@ -129,9 +128,8 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
-	if err != nil {
-		s.fail(w, r, err)
+	sc, ok := s.requestScope(w, r)
+	if !ok {
 		return
 	}
 	in := report.QualityInput{}

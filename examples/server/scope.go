@@ -124,6 +124,11 @@ func (s *server) receiver(ctx context.Context, to string) string {
 	return to
 }
 
+// errOwnAgency refuses an officer who asks for another agency's queue or
+// reports than their own.
+var errOwnAgency = &problem{Type: problemType("forbidden"), Title: "Không được phép", Status: http.StatusForbidden,
+	Detail: "Tài khoản chỉ xem được hồ sơ và báo cáo của cơ quan mình."}
+
 // A reportScope is the dossiers and ratings a report counts: one agency's,
 // or every agency's ("" agency).
 type reportScope struct {
@@ -142,8 +147,7 @@ func (s *server) reportScope(o *officer, agency string) (reportScope, error) {
 	case agency == "":
 		agency = o.Agency
 	case !o.seesAll() && agency != o.Agency:
-		return reportScope{}, &problem{Type: problemType("forbidden"), Title: "Không được phép", Status: http.StatusForbidden,
-			Detail: "Tài khoản chỉ được xem báo cáo của cơ quan mình."}
+		return reportScope{}, errOwnAgency
 	}
 	if _, ok := s.agencies.byID(agency); !ok {
 		return reportScope{}, invalidValue(fmt.Sprintf("Không có cơ quan mã «%s» trên máy chủ.", agency))
@@ -153,6 +157,17 @@ func (s *server) reportScope(o *officer, agency string) (reportScope, error) {
 		dossiers: agencyStore{Store: s.store, agency: agency},
 		ratings:  agencyRatings{Store: s.ratings, agency: agency},
 	}, nil
+}
+
+// requestScope is reportScope for the officer of the request and its query's
+// agency; on failure it has answered with the problem and returns false.
+func (s *server) requestScope(w http.ResponseWriter, r *http.Request) (reportScope, bool) {
+	sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
+	if err != nil {
+		s.fail(w, r, err)
+		return reportScope{}, false
+	}
+	return sc, true
 }
 
 // agencyStore is a store that lists one agency's dossiers only (the agency

@@ -292,7 +292,7 @@ func (s *server) queuePage(w http.ResponseWriter, r *http.Request) {
 			data.Agencies = append(data.Agencies, option{Value: a.ID, Text: a.Name, Selected: a.ID == agency})
 		}
 	} else if v := qv.Get("co-quan"); v != "" && v != o.Agency {
-		s.failScreen(w, r, forbidden(o, dutyAccounts))
+		s.failScreen(w, r, errOwnAgency)
 		return
 	}
 

@@ -282,9 +282,8 @@ func (s *server) withPortalSynced(h http.HandlerFunc) http.HandlerFunc {
 			buf.flush(w) // h accepted the period: this does not happen
 			return
 		}
-		sc, err := s.reportScope(signedIn(r).officer, r.URL.Query().Get("agency"))
-		if err != nil {
-			s.fail(w, r, err)
+		sc, ok := s.requestScope(w, r)
+		if !ok {
 			return
 		}
 		synced, err := s.countSynced(r.Context(), sc.dossiers, p.From, p.To)
