@@ -26,6 +26,12 @@ type binClient struct {
 
 func (c binClient) do(method, path string, body any, officer bool) reply {
 	c.t.Helper()
+	return c.doWith(method, path, body, officer)
+}
+
+// doWith sends the request with headers, given as name, value pairs.
+func (c binClient) doWith(method, path string, body any, officer bool, header ...string) reply {
+	c.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -39,6 +45,9 @@ func (c binClient) do(method, path string, body any, officer bool) reply {
 	}
 	if officer {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := c.http.Do(req)
 	require.NoError(c.t, err)
@@ -177,5 +186,56 @@ func TestBinaryPublicSide(t *testing.T) {
 	assert.Equal(t, defaultLimits.Failed.Burst-failedBefore+1, firstLimited, "429 right after the documented burst of failed lookups")
 	// The limit holds for the address's right lookups and ratings too.
 	assert.Equal(t, http.StatusTooManyRequests, c.do("GET", lookupPath(code, secret), nil, false).status)
+	srv.stop(t, syscall.SIGTERM)
+}
+
+// TestBinarySafeRetries runs the real binary on SQLite, as the acceptance
+// checks do: a receipt retried with its Idempotency-Key, before and after a
+// restart, is the first receipt and makes no second dossier; the same key
+// with another body is a 422; an action with a stale If-Match is a 412 and
+// changes nothing, and one retried with its key adds no second event.
+func TestBinarySafeRetries(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bin := buildServer(t, dir)
+	dsn := "sqlite:" + filepath.Join(dir, "motcua.db")
+	token := cliToken(t, bin, dsn, "canbo", "one-stop,specialist")
+	srv := start(t, bin, dsn)
+	c := binClient{t: t, base: "http://" + srv.addr, http: &http.Client{Timeout: 30 * time.Second}, token: token}
+	count := func() int {
+		r := c.do("GET", "/api/v1/dossiers", nil, true)
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		return len(r.json(t)["items"].([]any))
+	}
+
+	const key = "9b1f3c2e-receipt-1"
+	first := c.doWith("POST", "/api/v1/dossiers", anIntake("Nguyễn Văn An"), true, "Idempotency-Key", key)
+	require.Equal(t, http.StatusCreated, first.status, "%s", first.body)
+	code := first.json(t)["code"].(string)
+	again := c.doWith("POST", "/api/v1/dossiers", anIntake("Nguyễn Văn An"), true, "Idempotency-Key", key)
+	require.Equal(t, http.StatusCreated, again.status, "%s", again.body)
+	assert.Equal(t, code, again.json(t)["code"])
+	assert.Equal(t, "true", again.header.Get("Idempotent-Replayed"))
+	assert.Equal(t, 1, count())
+	r := c.doWith("POST", "/api/v1/dossiers", anIntake("Trần Thị Bình"), true, "Idempotency-Key", key)
+	assert.Equal(t, http.StatusUnprocessableEntity, r.status, "%s", r.body)
+
+	srv.stop(t, syscall.SIGTERM)
+	srv = start(t, bin, dsn)
+	c.base = "http://" + srv.addr
+	again = c.doWith("POST", "/api/v1/dossiers", anIntake("Nguyễn Văn An"), true, "Idempotency-Key", key)
+	require.Equal(t, http.StatusCreated, again.status, "%s", again.body)
+	assert.Equal(t, code, again.json(t)["code"], "the key survived the restart")
+	assert.Equal(t, 1, count())
+
+	transfer := map[string]string{"to": "Phòng Kinh tế"}
+	r = c.doWith("POST", "/api/v1/dossiers/"+code+"/transfer", transfer, true, "If-Match", `"1"`, "Idempotency-Key", "chuyen-1")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	r = c.doWith("POST", "/api/v1/dossiers/"+code+"/transfer", transfer, true, "If-Match", `"1"`, "Idempotency-Key", "chuyen-1")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Equal(t, `"2"`, r.header.Get("ETag"), "the retry added no event")
+	r = c.doWith("POST", "/api/v1/dossiers/"+code+"/resolve", nil, true, "If-Match", `"1"`)
+	assert.Equal(t, http.StatusPreconditionFailed, r.status, "%s", r.body)
+	assert.Equal(t, `"2"`, c.do("GET", "/api/v1/dossiers/"+code, nil, true).header.Get("ETag"), "the stale action changed nothing")
 	srv.stop(t, syscall.SIGTERM)
 }

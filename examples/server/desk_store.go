@@ -29,12 +29,13 @@ import (
 // SQL both dialects take; times are Unix microseconds in BIGINT columns, and
 // flags are 0 or 1.
 type deskStore struct {
-	db      *sql.DB
-	dialect sqlstore.Dialect
-	owned   bool         // Close closes db
-	pruned  atomic.Int64 // when pruneSessions last pruned, Unix µs
-	indexer *indexer
-	log     atomic.Pointer[slog.Logger]
+	db         *sql.DB
+	dialect    sqlstore.Dialect
+	owned      bool         // Close closes db
+	pruned     atomic.Int64 // when pruneSessions last pruned, Unix µs
+	prunedKeys atomic.Int64 // when pruneKeys last pruned, Unix µs
+	indexer    *indexer
+	log        atomic.Pointer[slog.Logger]
 }
 
 // newDeskStore uses the database of a SQL store, whose owner closes it
@@ -165,6 +166,23 @@ var deskMigrations = []deskMigration{
 		// they read the index alone.
 		`CREATE INDEX desk_queue_agency ON desk_queue (queued, agency, legal_due, code, status, holder, paused_since, version)`,
 		`CREATE INDEX desk_queue_all ON desk_queue (queued, legal_due, code, status, holder, paused_since, version)`,
+	}},
+	{3, "idempotency", []string{
+		// The Idempotency-Key of each officer's recent requests
+		// (idempotency.go): the SHA-256 of the request it came with, and
+		// the answer once there is one (status 0 until then), its headers
+		// as a JSON object and its body.
+		`CREATE TABLE desk_idempotency (
+			username        TEXT NOT NULL,
+			idempotency_key TEXT NOT NULL,
+			fingerprint     TEXT NOT NULL,
+			status          INTEGER NOT NULL,
+			header          TEXT NOT NULL,
+			body            TEXT NOT NULL,
+			created_at      BIGINT NOT NULL,
+			PRIMARY KEY (username, idempotency_key)
+		)`,
+		`CREATE INDEX desk_idempotency_created ON desk_idempotency (created_at)`,
 	}},
 }
 

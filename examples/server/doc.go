@@ -166,6 +166,12 @@
 //	GET  /bao-cao?tu=&den=&nhom=&co-quan=   the period report and Biểu 06
 //	GET  /tai-khoan, POST              password, API tokens; an administrator's accounts
 //
+// The receiving form carries a key of its own (ma-gui), fresh at each
+// rendering, so that a receipt sent twice (a double click, a reload) opens
+// the dossier the first made rather than receiving a second (see Safe
+// retries); the dossier screen's actions carry the version shown, and one
+// on a dossier that changed since is refused.
+//
 // The queue is ordered and counted from an index the server keeps beside
 // the dossiers (desk_queue), written after each of its writes and brought in
 // line with the store at start; its pages read the dossiers themselves.
@@ -232,6 +238,28 @@
 // A received dossier's answer carries its "secret" and "lookupUrl" (the
 // address of its lookup with both code and secret, which the receipt's QR
 // code holds).
+//
+// # Safe retries
+//
+// GET /api/v1/dossiers/{code} and every action send the dossier's version,
+// the number of events in its history, as ETag ("3"). An action sent with
+// If-Match: "3" acts only on that version: if the dossier changed since the
+// officer saw it, the answer is 412 and nothing is written. The officers'
+// screens send the version they showed.
+//
+// POST /api/v1/dossiers and every action take an Idempotency-Key header (1–255
+// visible ASCII characters, such as a UUID; bare or quoted), which is the
+// officer's own. A request sent again with the same key, path, body,
+// Content-Type and If-Match gets the first answer again, with
+// Idempotent-Replayed: true, and no second dossier or event. The same key
+// with another request is a 422; while the first request is still running,
+// a retry gets 409 with Retry-After: 1. Answers that a retry may change are
+// not kept, and free the key: 5xx (nothing was written), 408, 409, 425 and
+// 429. Keys live in the table desk_idempotency, so they survive a restart,
+// and are kept 24 hours. A request that never answered (the process died
+// during it) holds its key for 2 minutes, after which the key runs again:
+// the one case in which a retry may act twice is a crash between the
+// store's commit and the recording of its answer.
 //
 // # Citizens: the lookup secret
 //

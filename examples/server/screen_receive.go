@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -53,7 +55,8 @@ type receiveData struct {
 	Fees           []string
 	Fields         receiveFields
 	Preview        *receivePreview
-	OnTheSpot      bool // the procedure is done on the spot and the officer may
+	SubmitKey      string // the key of this rendering's receipt (receiveOnce)
+	OnTheSpot      bool   // the procedure is done on the spot and the officer may
 }
 
 // receivePage answers GET /tiep-nhan: the search (q) or the form of the
@@ -117,6 +120,7 @@ func (s *server) procedureNow(code string) (procedure.Procedure, error) {
 // papers ticked (by index).
 func (s *server) fillReceive(r *http.Request, data *receiveData, p procedure.Procedure, f receiveFields, ticked []int) {
 	data.Procedure = &procedureChoice{Code: p.Code, Name: p.Name, Duration: p.Duration.String(), OnTheSpot: p.OnTheSpot}
+	data.SubmitKey = rand.Text()
 	data.Field, data.Level = p.Field.Name, p.Level.String()
 	data.OnTheSpot = p.OnTheSpot && signedIn(r).officer.may(dutyOnTheSpot, 0)
 	for i, d := range p.Documents {
@@ -159,6 +163,41 @@ const (
 	stepReceive   = "tiep-nhan"
 	stepOnTheSpot = "tai-cho"
 )
+
+// receiveOnce makes a receipt from the screen safe to send twice (a double
+// click, a reload of the answer, a retry after the network dropped it):
+// every rendering of the form carries a fresh key in the field ma-gui, and
+// a receipt sent again with it opens the dossier the first one made instead
+// of receiving a second. It keeps only the receipt's redirect (303); a
+// form the officer must correct is rendered again with a new key. See
+// runOnce.
+func (s *server) receiveOnce(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f := r.PostForm
+		if f.Get("buoc") == stepPreview || f.Get("ma-gui") == "" {
+			h(w, r)
+			return
+		}
+		key, err := idempotencyKey(f["ma-gui"])
+		if err != nil {
+			s.failScreen(w, r, invalidValue("Biểu mẫu không hợp lệ: mã lần gửi không đúng. Hãy mở lại trang tiếp nhận."))
+			return
+		}
+		refuse := func(w http.ResponseWriter, r *http.Request, err error) {
+			switch {
+			case errors.Is(err, errIdempotencyKeyReused):
+				err = &problem{Title: "Biểu mẫu đã được gửi", Status: http.StatusUnprocessableEntity,
+					Detail: "Biểu mẫu này đã được gửi một lần với nội dung khác. Hãy mở lại trang tiếp nhận để tiếp nhận hồ sơ mới."}
+			case errors.Is(err, errIdempotencyInFlight):
+				err = &problem{Title: "Đang tiếp nhận", Status: http.StatusConflict,
+					Detail: "Hồ sơ của biểu mẫu này đang được tiếp nhận. Chờ giây lát rồi tải lại trang."}
+			}
+			s.failScreen(w, r, err)
+		}
+		fp := fingerprint(r.Method, r.URL.Path, f.Encode())
+		s.runOnce(w, r, "tiep-nhan:"+key, fp, func(status int) bool { return status == http.StatusSeeOther }, refuse, h)
+	}
+}
 
 // receiveForm answers the receiving form: a preview of the due time, or the
 // receipt itself (then the receipt opens), or, for a procedure done on the

@@ -397,3 +397,47 @@ func TestScreensNeedSignIn(t *testing.T) {
 	r = b.post("/dang-nhap", url.Values{"username": {"canbo"}, "password": {testPassword}, "tiep": {"/bao-cao"}})
 	assert.Equal(t, "/bao-cao", r.header.Get("Location"))
 }
+
+// A receipt sent twice from the screen (a double click, a reload of the
+// answer) is received once: the form's key opens the dossier the first
+// made. The key with other fields is refused on a screen, and a preview
+// renders a fresh key.
+func TestReceiveScreenTwice(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	d.addOfficer("an.nguyen", "Nguyễn Văn An", byOneStop)
+	b := d.signIn("an.nguyen")
+	form := url.Values{"thu-tuc": {"1.001612"}, "ho-ten": {"Trần Thị Mai"}, "kenh-nop": {"direct"}, "kenh-tra": {"postal"},
+		"giay-to": {"0"}, "buoc": {"xem-truoc"}}
+	keyOf := func(r reply) string {
+		m := regexp.MustCompile(`name="ma-gui" value="([^"]+)"`).FindStringSubmatch(r.String())
+		require.NotNil(t, m, "the form carries its key")
+		return m[1]
+	}
+	preview := b.post("/tiep-nhan", form)
+	require.Equal(t, http.StatusOK, preview.status, "%s", preview.body)
+	key := keyOf(preview)
+	assert.NotEqual(t, key, keyOf(b.post("/tiep-nhan", form)), "every rendering has its own key")
+
+	form.Set("buoc", "tiep-nhan")
+	form.Set("ma-gui", key)
+	first := b.post("/tiep-nhan", form)
+	require.Equal(t, http.StatusSeeOther, first.status, "%s", first.body)
+	again := b.post("/tiep-nhan", form)
+	require.Equal(t, http.StatusSeeOther, again.status, "%s", again.body)
+	assert.Equal(t, first.header.Get("Location"), again.header.Get("Location"))
+	assert.Equal(t, 1, countDossiers(t, d.store))
+
+	other := cloneValues(form)
+	other.Set("ho-ten", "Lê Văn Tám")
+	r := b.post("/tiep-nhan", other)
+	assert.Equal(t, http.StatusUnprocessableEntity, r.status)
+	checkPage(t, r)
+	assert.Contains(t, r.String(), "đã được gửi một lần với nội dung khác")
+	assert.Equal(t, 1, countDossiers(t, d.store))
+
+	// Without the key (an old page), every receipt acts.
+	form.Del("ma-gui")
+	require.Equal(t, http.StatusSeeOther, b.post("/tiep-nhan", form).status)
+	assert.Equal(t, 2, countDossiers(t, d.store))
+}
