@@ -197,6 +197,8 @@ func (a *answerWriter) WriteHeader(status int) {
 	a.ResponseWriter.WriteHeader(status)
 }
 
+func (a *answerWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
+
 func (a *answerWriter) Write(b []byte) (int, error) {
 	if a.status == 0 {
 		a.status = http.StatusOK
