@@ -142,29 +142,6 @@ func pathCode(r *http.Request) (dossier.Code, error) {
 	return c, nil
 }
 
-// pathDossier reads the dossier named by the path's {code}; on failure it
-// has answered with the problem and returns false.
-func (s *server) pathDossier(w http.ResponseWriter, r *http.Request) (*dossier.Dossier, bool) {
-	c, err := pathCode(r)
-	if err == nil {
-		var d *dossier.Dossier
-		if d, err = s.svc.Get(r.Context(), c); err == nil {
-			return d, true
-		}
-	}
-	s.fail(w, r, err)
-	return nil, false
-}
-
-func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.officerDossier(w, r)
-	if !ok {
-		return
-	}
-	w.Header().Set("ETag", etag(d.Version))
-	writeJSON(w, http.StatusOK, s.viewDossier(d))
-}
-
 // actionRequest is the body of POST /api/v1/dossiers/{code}/{action}.
 type actionRequest struct {
 	Actor  *string `json:"actor"` // refused: the officer signed in is the actor

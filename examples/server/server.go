@@ -175,7 +175,7 @@ func (s *server) routes() {
 		{"GET /api/v1/due", public, s.due, []string{"received", "duration"}},
 		{"POST /api/v1/dossiers", officerOnly, s.idempotent(s.receive), nil},
 		{"GET /api/v1/dossiers", officerOnly, s.list, []string{"from", "to", "status", "procedure", "channel", "limit", "cursor"}},
-		{"GET /api/v1/dossiers/{code}", officerOnly, s.getDossierSynced, nil},
+		{"GET /api/v1/dossiers/{code}", officerOnly, s.getDossier, nil},
 		{"POST /api/v1/dossiers/{code}/{action}", officerOnly, s.idempotent(s.act), nil},
 		{"GET /api/v1/public/dossiers/{code}", public, s.lookup, []string{"secret"}},
 		{"POST /api/v1/public/dossiers/{code}/rating", public, s.rate, []string{"secret"}},

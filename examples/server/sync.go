@@ -163,9 +163,10 @@ func (s *server) portalView(ctx context.Context, d *dossier.Dossier, v *dossierV
 	return nil
 }
 
-// getDossierSynced is getDossier, the officer's dossier, with, on each
-// event, where it stands with the national portal.
-func (s *server) getDossierSynced(w http.ResponseWriter, r *http.Request) {
+// getDossier answers GET /api/v1/dossiers/{code}: the officer's dossier,
+// with its version as ETag and, on each event, where it stands with the
+// national portal.
+func (s *server) getDossier(w http.ResponseWriter, r *http.Request) {
 	d, ok := s.officerDossier(w, r)
 	if !ok {
 		return
