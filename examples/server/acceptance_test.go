@@ -57,6 +57,19 @@ func (c binClient) doWith(method, path string, body any, officer bool, header ..
 	return reply{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
+// startWithOfficer builds the server, gives the officer canbo (one-stop and
+// specialist) a token on a new SQLite file, and runs it, with a client
+// that uses the token.
+func startWithOfficer(t *testing.T) (binClient, *process) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := buildServer(t, dir)
+	dsn := "sqlite:" + filepath.Join(dir, "motcua.db")
+	token := cliToken(t, bin, dsn, "canbo", "one-stop,specialist")
+	srv := start(t, bin, dsn)
+	return binClient{t: t, base: "http://" + srv.addr, http: &http.Client{Timeout: 30 * time.Second}, token: token}, srv
+}
+
 // TestBinaryPublicSide runs the real binary on SQLite, as the acceptance
 // checks do: lookups and ratings with and without the secret; a wrong
 // secret and an unknown code answer alike; the public view's supplement
@@ -66,12 +79,7 @@ func (c binClient) doWith(method, path string, body any, officer bool, header ..
 // documented limit of failed lookups.
 func TestBinaryPublicSide(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	dsn := "sqlite:" + filepath.Join(dir, "motcua.db")
-	token := cliToken(t, bin, dsn, "canbo", "one-stop,specialist")
-	srv := start(t, bin, dsn)
-	c := binClient{t: t, base: "http://" + srv.addr, http: &http.Client{Timeout: 30 * time.Second}, token: token}
+	c, srv := startWithOfficer(t)
 
 	receive := func(name string) (string, string) {
 		r := c.do("POST", "/api/v1/dossiers", anIntake(name), true)
@@ -196,12 +204,8 @@ func TestBinaryPublicSide(t *testing.T) {
 // changes nothing, and one retried with its key adds no second event.
 func TestBinarySafeRetries(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	dsn := "sqlite:" + filepath.Join(dir, "motcua.db")
-	token := cliToken(t, bin, dsn, "canbo", "one-stop,specialist")
-	srv := start(t, bin, dsn)
-	c := binClient{t: t, base: "http://" + srv.addr, http: &http.Client{Timeout: 30 * time.Second}, token: token}
+	c, srv := startWithOfficer(t)
+	bin, dsn := srv.bin, srv.dsn
 	count := func() int {
 		r := c.do("GET", "/api/v1/dossiers", nil, true)
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)

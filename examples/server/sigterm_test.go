@@ -22,10 +22,11 @@ import (
 
 // A process is the server binary running in a test.
 type process struct {
-	cmd    *exec.Cmd
-	addr   string
-	stderr *syncBuffer
-	done   chan error
+	bin, dsn string // what it runs, on what
+	cmd      *exec.Cmd
+	addr     string
+	stderr   *syncBuffer
+	done     chan error
 }
 
 // buildServer builds the command into dir, with the race detector if the
@@ -55,7 +56,7 @@ func start(t *testing.T, bin, dsn string, flags ...string) *process {
 	pipe, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	p := &process{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	p := &process{bin: bin, dsn: dsn, cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -104,12 +105,8 @@ func (p *process) stop(t *testing.T, sig os.Signal) {
 // finished its requests before it closed the store.
 func TestSIGTERM(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	dsn := "sqlite:" + filepath.Join(dir, "motcua.db")
-	token := cliToken(t, bin, dsn, "tiepnhan", "one-stop")
-	srv := start(t, bin, dsn)
-	base := "http://" + srv.addr
+	c, srv := startWithOfficer(t)
+	bin, dsn, token, base := srv.bin, srv.dsn, c.token, c.base
 
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
 	var (
