@@ -141,11 +141,11 @@ func TestRescheduleInWorkingTime(t *testing.T) {
 	ctx := context.Background()
 	svc, _, _ := newService(t, "2025-03-03 09:00") // due Thu 06/03 09:00
 	d := receive(t, svc)
-	for _, when := range []string{"2025-03-08 09:00", "2025-03-10 03:00", "2025-03-10 12:00", "2025-04-07 09:00"} {
+	for _, when := range []string{"2025-03-08 09:00", "2025-03-10 03:00", "2025-03-10 12:00", "2025-03-10 17:00:01", "2025-04-07 09:00", "2025-05-02 09:00"} {
 		_, err := svc.Reschedule(ctx, d.Code, "lãnh đạo", "chờ xác minh", at(when))
 		assert.ErrorIs(t, err, dossier.ErrInvalid, "%s is not working time", when)
 	}
-	for _, when := range []string{"2025-03-10 07:30", "2025-03-10 11:30", "2025-03-11 17:00"} {
+	for _, when := range []string{"2025-03-10 07:30", "2025-03-10 11:30", "2025-03-11 17:00", "2025-04-26 09:00"} {
 		got, err := svc.Reschedule(ctx, d.Code, "lãnh đạo", "chờ xác minh", at(when))
 		require.NoError(t, err, when)
 		assert.Equal(t, at(when), got.Due())

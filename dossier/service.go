@@ -185,8 +185,8 @@ func (s *Service) receipt(d *Dossier, p procedure.Procedure, e *Event) error {
 		return fmt.Errorf("dossier: due time of %s: %w", e.Limit, err)
 	}
 	e.Due, e.LegalDue = due, due
-	e.Step, e.StepDue = s.step(p, 0, e.At, nil)
-	return nil
+	e.Step, e.StepDue, err = s.step(p, 0, e.At, nil)
+	return err
 }
 
 // Accept receives a dossier filed online once the desk has checked it is
@@ -210,7 +210,9 @@ func (s *Service) Refuse(ctx context.Context, c Code, actor, reason string) (*Do
 // Transfer hands the dossier to the next step, performed by to: it closes
 // the open row of the control slip and opens a row for the procedure's
 // next step with that step's own due time. The first row, the receiving
-// desk's, opens at receipt.
+// desk's, opens at receipt. A step's due time that the calendar cannot give
+// (past 2199) is an error wrapping [sla.ErrOutOfRange], and nothing is
+// recorded.
 func (s *Service) Transfer(ctx context.Context, c Code, actor, to string) (*Dossier, error) {
 	return s.act(ctx, c, KindTransfer, actor, func(d *Dossier, e *Event) error {
 		var err error
@@ -224,8 +226,8 @@ func (s *Service) Transfer(ctx context.Context, c Code, actor, to string) (*Doss
 		if err != nil {
 			return err
 		}
-		e.Step, e.StepDue = s.step(p, len(d.st.handovers), e.At, d.st.pauses)
-		return nil
+		e.Step, e.StepDue, err = s.step(p, len(d.st.handovers), e.At, d.st.pauses)
+		return err
 	})
 }
 
@@ -264,12 +266,13 @@ func (s *Service) Pay(ctx context.Context, c Code, actor string) (*Dossier, erro
 }
 
 // Reschedule sets a later appointment with an apology (form 04). The new
-// appointment must fall in working time. The legal due time stays, and
+// appointment must fall in working time ([sla.Calendar.InWorkingTime]: a
+// session's end, such as 17:00, included). The legal due time stays, and
 // timeliness is judged against it.
 func (s *Service) Reschedule(ctx context.Context, c Code, actor, reason string, newDue time.Time) (*Dossier, error) {
 	return s.act(ctx, c, KindReschedule, actor, s.because(reason, "the reason for the new appointment", func(d *Dossier, e *Event) error {
 		e.Due = Stamp(newDue)
-		if !s.working(e.Due) {
+		if !s.cal.InWorkingTime(e.Due) {
 			return fmt.Errorf("%w: a new appointment must fall in working time, not at %s", ErrInvalid, e.Due.Format("15:04 02/01/2006"))
 		}
 		return nil
@@ -422,7 +425,9 @@ func (s *Service) resume(d *Dossier, e *Event) error {
 		if err != nil {
 			return err
 		}
-		_, e.StepDue = s.step(p, len(d.st.handovers)-1, h.At, all)
+		if _, e.StepDue, err = s.step(p, len(d.st.handovers)-1, h.At, all); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -461,10 +466,12 @@ func (d *Dossier) supplementInTime(n int) bool {
 
 // step returns the name and due time of the procedure's step for row i of
 // the control slip, begun at at, with the clock stopped during pauses; ""
-// and the zero time past the procedure's last step.
-func (s *Service) step(p procedure.Procedure, i int, at time.Time, pauses []sla.Interval) (string, time.Time) {
+// and the zero time past the procedure's last step. A due time the calendar
+// cannot give, such as one past 2199, is an error wrapping the calendar's
+// (sla.ErrOutOfRange).
+func (s *Service) step(p procedure.Procedure, i int, at time.Time, pauses []sla.Interval) (string, time.Time, error) {
 	if i >= len(p.Steps) {
-		return "", time.Time{}
+		return "", time.Time{}, nil
 	}
 	st := p.Steps[i]
 	var after []sla.Interval
@@ -475,15 +482,9 @@ func (s *Service) step(p procedure.Procedure, i int, at time.Time, pauses []sla.
 	}
 	due, err := s.cal.Due(at, st.Duration, after...)
 	if err != nil {
-		return st.Name, time.Time{}
+		return "", time.Time{}, fmt.Errorf("dossier: due time of step %q, %s: %w", st.Name, st.Duration, err)
 	}
-	return st.Name, due
-}
-
-// working reports whether t falls in working time, a session's end
-// included: an appointment can be the end of a working day.
-func (s *Service) working(t time.Time) bool {
-	return s.cal.WorkingTime(t.Add(-time.Minute), t) == time.Minute || s.cal.WorkingTime(t, t.Add(time.Minute)) == time.Minute
+	return st.Name, due, nil
 }
 
 // version returns the procedure version the dossier was received under.

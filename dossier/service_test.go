@@ -202,6 +202,26 @@ func TestRescheduleAndTimeliness(t *testing.T) {
 	assert.Equal(t, sla.Late, tl, "judged against the original due time, not the new appointment")
 }
 
+// TestStepDueOutOfRange: a step whose due time the calendar cannot give,
+// past 2199, is an error that wraps sla.ErrOutOfRange, and nothing is
+// recorded; it is not a step without a due time.
+func TestStepDueOutOfRange(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, clk, _ := newService(t, "2099-12-28 09:00")
+	d, err := svc.Receive(ctx, dossier.Intake{Procedure: "1.001193", Applicant: citizen, Channel: procedure.Direct})
+	require.NoError(t, err)
+
+	clk.Set("2199-12-31 16:00") // the appraisal's working day would end in 2200
+	got, err := svc.Transfer(ctx, d.Code, "một cửa", "Công chức tư pháp")
+	require.ErrorIs(t, err, sla.ErrOutOfRange)
+	assert.Nil(t, got)
+	assert.Contains(t, err.Error(), "Thẩm định hồ sơ", "the error names the step")
+	after, err := svc.Get(ctx, d.Code)
+	require.NoError(t, err)
+	assert.Equal(t, d, after, "nothing recorded")
+}
+
 func TestTwoSupplementRequestsAreLate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -19,6 +19,26 @@ func BenchmarkIsWorkday(b *testing.B) {
 	}
 }
 
+func BenchmarkInWorkingTime(b *testing.B) {
+	cal := sla.Default()
+	t := time.Date(2025, time.March, 4, 16, 30, 0, 0, sla.ICT) // the second session
+	cal.InWorkingTime(t)
+	b.ReportAllocs()
+	for b.Loop() {
+		cal.InWorkingTime(t)
+	}
+}
+
+func BenchmarkNextWorkingTime(b *testing.B) {
+	cal := sla.Default()
+	t := time.Date(2025, time.January, 24, 18, 0, 0, 0, sla.ICT) // the evening before Tết
+	cal.NextWorkingTime(t)
+	b.ReportAllocs()
+	for b.Loop() {
+		cal.NextWorkingTime(t)
+	}
+}
+
 func benchmarkDue(b *testing.B, d sla.Duration) {
 	cal := sla.Default()
 	received := time.Date(2025, time.March, 3, 9, 17, 0, 0, sla.ICT)

@@ -48,7 +48,9 @@
 // Each year is precomputed on first use into a bitmap of working days with
 // prefix counts and a prefix sum of working time, so IsWorkday,
 // WorkdaysBetween, AddWorkdays and Due take constant time and allocate
-// nothing.
+// nothing. InWorkingTime says whether an instant is in working time (a
+// session's ends included, so an appointment may be 17:00), and
+// NextWorkingTime when working time next runs.
 //
 // # Time limits and due dates
 //

@@ -144,6 +144,73 @@ func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
 	return total
 }
 
+// InWorkingTime reports whether working time runs at t: t falls on a
+// working day within one of its sessions, the session's start and end
+// included. So 07:30, 11:30, 13:00 and 17:00 are in working time on a
+// weekday of [StandardWeek], 12:00 and 17:00:01 are not: a due time or an
+// appointment may be the end of a session, as [Calendar.Due] gives one
+// (Friday 17:00). A session that ends at 24:00 ends at the next midnight.
+// Instants outside 1900–2199 are not in working time.
+func (c *Calendar) InWorkingTime(t time.Time) bool {
+	dn, clock := splitICT(t)
+	if clock == 0 && c.dayEnd(dn-1) == 24*time.Hour {
+		return true
+	}
+	for _, s := range c.sessions(dn) {
+		if clock >= s.Start && clock <= s.End {
+			return true
+		}
+	}
+	return false
+}
+
+// NextWorkingTime returns the first instant at or after t at which working
+// time runs: t itself within a session, the start of the next session
+// otherwise. The end of a session is in working time
+// ([Calendar.InWorkingTime]) but no working time runs from it, so
+// NextWorkingTime of Friday 17:00 is the start of the next working day. It
+// is false when no working time runs after t within 1900–2199; an instant
+// before 1900 gives the first session of 1900.
+func (c *Calendar) NextWorkingTime(t time.Time) (time.Time, bool) {
+	dn, clock := splitICT(t)
+	if dn < firstDay {
+		return c.NextWorkingTime(instant(firstDay, 0))
+	}
+	for _, s := range c.sessions(dn) {
+		switch {
+		case clock < s.Start:
+			return instant(dn, s.Start), true
+		case clock < s.End:
+			return t, true
+		}
+	}
+	d, ok := c.nextWorkday(dateOfDay(dn + 1))
+	if !ok {
+		return time.Time{}, false
+	}
+	return instant(d.days(), c.sessions(d.days())[0].Start), true
+}
+
+// sessions returns the sessions of day number dn: none on a day off or
+// outside 1900–2199.
+func (c *Calendar) sessions(dn int64) []Session {
+	yd, i := c.dayIndex(dn)
+	if yd == nil || yd.hours[i] < 0 {
+		return nil
+	}
+	return c.week[yd.hours[i]]
+}
+
+// dayEnd returns the end of the last session of day number dn, or 0 when
+// it is a day off or outside 1900–2199.
+func (c *Calendar) dayEnd(dn int64) time.Duration {
+	ss := c.sessions(dn)
+	if len(ss) == 0 {
+		return 0
+	}
+	return ss[len(ss)-1].End
+}
+
 // position returns the year of t (clamped to the calendar's range) and the
 // working time from the start of that year to t.
 func (c *Calendar) position(t time.Time) (year int, pos time.Duration) {
@@ -220,9 +287,7 @@ func (c *Calendar) endOfWorkday(d Date) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	yd, i := c.locate(d)
-	ss := c.week[yd.hours[i]]
-	return instant(yd.first+int64(i), ss[len(ss)-1].End), true
+	return instant(d.days(), c.dayEnd(d.days())), true
 }
 
 // sameDay implements SameDay: a receipt outside working time counts from
@@ -231,7 +296,7 @@ func (c *Calendar) endOfWorkday(d Date) (time.Time, bool) {
 func (c *Calendar) sameDay(received time.Time, cutoff time.Duration) (time.Time, bool) {
 	dn, clock := splitICT(received)
 	d := dateOfDay(dn)
-	if !c.IsWorkday(d) || clock >= c.dayEnd(d) {
+	if clock >= c.dayEnd(dn) { // a day off ends at 0
 		var ok bool
 		if d, ok = c.nextWorkday(d.AddDays(1)); !ok {
 			return time.Time{}, false
@@ -242,13 +307,6 @@ func (c *Calendar) sameDay(received time.Time, cutoff time.Duration) (time.Time,
 		d = d.AddDays(1)
 	}
 	return c.endOfWorkday(d)
-}
-
-// dayEnd returns the end of the last session of a working day d.
-func (c *Calendar) dayEnd(d Date) time.Duration {
-	yd, i := c.locate(d)
-	ss := c.week[yd.hours[i]]
-	return ss[len(ss)-1].End
 }
 
 // addMonths returns the same day n months after d, or the last day of that

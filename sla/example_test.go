@@ -178,3 +178,42 @@ func ExampleCalendar_WorkdaysBetween() {
 	// 250
 	// 2025-02-03
 }
+
+// An officer sets a new appointment: Friday 17:00 before Tết 2025 closes
+// the afternoon, so it is in working time; a minute later is not.
+func ExampleCalendar_InWorkingTime() {
+	cal := sla.Default()
+	for _, t := range []time.Time{
+		time.Date(2025, time.January, 24, 17, 0, 0, 0, sla.ICT),
+		time.Date(2025, time.January, 24, 17, 1, 0, 0, sla.ICT),
+		time.Date(2025, time.March, 4, 12, 0, 0, 0, sla.ICT),
+		time.Date(2025, time.April, 26, 9, 0, 0, 0, sla.ICT), // a make-up Saturday
+	} {
+		fmt.Println(t.Format("Mon 2006-01-02 15:04"), cal.InWorkingTime(t))
+	}
+	// Output:
+	// Fri 2025-01-24 17:00 true
+	// Fri 2025-01-24 17:01 false
+	// Tue 2025-03-04 12:00 false
+	// Sat 2025-04-26 09:00 true
+}
+
+// The desk tells an applicant who comes on the evening of the Friday
+// before Tết 2025 when it opens again: after the nine days off.
+func ExampleCalendar_NextWorkingTime() {
+	cal := sla.Default()
+	next, ok := cal.NextWorkingTime(time.Date(2025, time.January, 24, 18, 0, 0, 0, sla.ICT))
+	fmt.Println(next.Format("Mon 2006-01-02 15:04"), ok)
+
+	// At lunch, the afternoon session.
+	next, ok = cal.NextWorkingTime(time.Date(2025, time.March, 4, 12, 0, 0, 0, sla.ICT))
+	fmt.Println(next.Format("Mon 2006-01-02 15:04"), ok)
+
+	// Past the calendar's range there is none.
+	_, ok = cal.NextWorkingTime(time.Date(2200, time.January, 1, 9, 0, 0, 0, sla.ICT))
+	fmt.Println(ok)
+	// Output:
+	// Mon 2025-02-03 07:30 true
+	// Tue 2025-03-04 13:00 true
+	// false
+}

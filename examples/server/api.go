@@ -276,37 +276,19 @@ func (a action) check(name string, req actionRequest) (time.Time, error) {
 }
 
 // inWorkingTime reports an appointment outside the desk's hours on the
-// calendar, saying when they next start. A session's ends are in them, so
-// that 17:00 is the end of the afternoon, as a due time is.
+// calendar, saying when they next start. A session's ends are in them
+// ([sla.Calendar.InWorkingTime]), so that 17:00 is the end of the afternoon,
+// as a due time is.
 func inWorkingTime(cal *sla.Calendar, t time.Time) error {
-	if cal.WorkingTime(t.Add(-time.Nanosecond), t.Add(time.Nanosecond)) > 0 {
+	if cal.InWorkingTime(t) {
 		return nil
 	}
-	next, ok := nextWorkingTime(cal, t)
+	next, ok := cal.NextWorkingTime(t)
 	if !ok {
 		return invalidValue("Ngày hẹn mới (due) phải trong giờ làm việc.")
 	}
 	return invalidValue(fmt.Sprintf("Ngày hẹn mới (due) phải trong giờ làm việc; thời điểm làm việc gần nhất là %s.",
 		next.In(sla.ICT).Format("15:04 ngày 02/01/2006")))
-}
-
-// nextWorkingTime returns the first instant after t at which working time
-// runs, if it does within a year. The calendar measures working time between
-// any two instants, so the instant is found by bisection, to the nanosecond.
-func nextWorkingTime(cal *sla.Calendar, t time.Time) (time.Time, bool) {
-	lo, hi := t, t.AddDate(1, 0, 0) // no working time in [t, lo]; some in [t, hi]
-	if cal.WorkingTime(lo, hi) == 0 {
-		return time.Time{}, false
-	}
-	for hi.Sub(lo) > time.Nanosecond {
-		mid := lo.Add(hi.Sub(lo) / 2)
-		if cal.WorkingTime(t, mid) == 0 {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return lo, true
 }
 
 // Pages of the list.

@@ -266,7 +266,6 @@ func TestWorkText(t *testing.T) {
 	} {
 		assert.Equal(t, want, workText(d, day), "%v", d)
 	}
-	assert.Equal(t, 8*time.Hour, dayLength(sla.Default()))
 }
 
 // TestIndexer: entries are written in the background; a later version of a

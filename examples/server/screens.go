@@ -42,7 +42,7 @@ var screenFuncs = template.FuncMap{
 }
 
 func newScreens(cal *sla.Calendar) (*screens, error) {
-	sc := &screens{style: template.CSS(deskCSS), dayLength: dayLength(cal)} // our own embedded file
+	sc := &screens{style: template.CSS(deskCSS), dayLength: cal.DayLength()} // our own embedded file
 	sum := sha256.Sum256(deskCSS)
 	sc.csp = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
 		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -195,20 +195,6 @@ func (s *server) timeLeft(d *dossier.Dossier, now time.Time) (string, bool) {
 		return "quá hạn " + workText(s.cal.WorkingTime(f.LegalDue, at), s.screens.dayLength) + " làm việc" + suffix, true
 	}
 	return "còn " + workText(s.cal.WorkingTime(at, f.LegalDue), s.screens.dayLength) + " làm việc" + suffix, false
-}
-
-// dayLength returns the working time of one working day on the calendar:
-// what WorkingDays(1) adds from the first working instant of 2025.
-func dayLength(cal *sla.Calendar) time.Duration {
-	start, ok := nextWorkingTime(cal, time.Date(2025, time.January, 1, 0, 0, 0, 0, sla.ICT))
-	if !ok {
-		return 8 * time.Hour
-	}
-	due, err := cal.Due(start, sla.WorkingDays(1))
-	if err != nil {
-		return 8 * time.Hour
-	}
-	return cal.WorkingTime(start, due)
 }
 
 // The queue's filters, as the query parameter loc names them.

@@ -697,16 +697,6 @@ func TestRescheduleInWorkingTime(t *testing.T) {
 	}
 }
 
-func TestNextWorkingTime(t *testing.T) {
-	t.Parallel()
-	cal := sla.Default()
-	_, ok := nextWorkingTime(cal, time.Date(2199, 12, 31, 18, 0, 0, 0, sla.ICT))
-	assert.False(t, ok, "no working time after the calendar's last year")
-	next, ok := nextWorkingTime(cal, time.Date(2025, 1, 24, 17, 0, 0, 1, sla.ICT))
-	require.True(t, ok)
-	assert.Equal(t, time.Date(2025, 2, 3, 7, 30, 0, 0, sla.ICT), next, "after Tết 2025")
-}
-
 // TestNamesWithoutFormatCharacters: a name holding an invisible format
 // character (Unicode category Cf) is refused with a 400 that names the
 // field; free text such as an address may hold one.
