@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/memstore"
 	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/dossier/report/internal/simulate"
@@ -261,4 +263,58 @@ func TestAnalysesJSON(t *testing.T) {
 	assert.NotContains(t, back.Cuts[0], "proposed", "no proposal for birth")
 	assert.Equal(t, "02 ngày làm việc", back.Cuts[1]["proposed"])
 	assert.Equal(t, a.Late.Total.Late, back.Late.Total.Late)
+}
+
+// getFails is a store whose reads of one dossier fail.
+type getFails struct {
+	dossier.Store
+	code dossier.Code
+	err  error
+}
+
+func (s getFails) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, error) {
+	if c == s.code {
+		return nil, s.err
+	}
+	return s.Store.Get(ctx, c)
+}
+
+// The analyses that read dossiers in full fail when a read fails, and
+// name the dossier.
+func TestAnalysesReadErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	q := yearQuery(t)
+	var late, paused dossier.Code
+	for d, err := range q.Store.List(ctx, dossier.Filter{}) {
+		require.NoError(t, err)
+		f := d.Facts()
+		if tl, ok := d.Timeliness(q.Calendar); ok && tl == sla.Late && late.IsZero() {
+			late = d.Code
+		}
+		if paused.IsZero() && f.Pauses > 0 {
+			paused = d.Code
+		}
+	}
+	require.False(t, late.IsZero() || paused.IsZero(), "the year has late and paused dossiers")
+	errDown := errors.New("the disk is gone")
+	tests := []struct {
+		name string
+		code dossier.Code
+		run  func(q report.Query) error
+	}{
+		{"Late", late, func(q report.Query) error { _, err := report.Late(ctx, q); return err }},
+		{"Cuts", paused, func(q report.Query) error { _, err := report.Cuts(ctx, q); return err }},
+		{"Analyze, late", late, func(q report.Query) error {
+			_, err := report.Analyze(ctx, q, report.QualityInput{Satisfied: report.Share{Part: 1, Whole: 1}})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		q := q
+		q.Store = getFails{q.Store, tt.code, errDown}
+		err := tt.run(q)
+		assert.ErrorIs(t, err, errDown, tt.name)
+		assert.ErrorContains(t, err, tt.code.String(), tt.name)
+	}
 }

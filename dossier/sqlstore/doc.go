@@ -99,7 +99,10 @@
 // primary key range (dossier_id, n) of dossier_events. ListFacts reads the
 // index dossiers_live, on the finish time (open dossiers last) and the
 // registration time, which holds the packed facts too (INCLUDE in
-// PostgreSQL), so that a period is one range of one index.
+// PostgreSQL, with finished_at, without which PostgreSQL would fetch
+// every row from the table), so that a period is ranges of one index: a
+// window of finish times at a time, each window's facts gathered in one
+// value (group_concat, string_agg), all in one read-only transaction.
 //
 // # Writing
 //

@@ -14,7 +14,9 @@ type queries struct {
 	insertEvents  string // up to VALUES
 	nextSequence  string
 	orderBy       string
-	listFacts     string
+	factsLast     string
+	factsWindow   string
+	factsOpen     string
 	leaseOutbox   string
 }
 
@@ -79,12 +81,28 @@ const nextSequence = `INSERT INTO dossier_sequences (agency, day, last_seq) VALU
 // number). It matches the dossiers_received index.
 const orderBy = ` ORDER BY d.received_at NULLS FIRST, d.agency, d.day, d.seq`
 
-// listFacts selects what dossier.Facts.Live selects, finished at or after
-// $1 (or not finished) and registered before $2, as one range of the
-// index dossiers_live, which holds the packed facts.
-const (
-	postgresListFacts = `SELECT facts FROM dossiers WHERE COALESCE(finished_at, 'infinity') >= $1 AND registered_at < $2`
-	sqliteListFacts   = `SELECT facts FROM dossiers WHERE ifnull(finished_at, 9223372036854775807) >= $1 AND registered_at < $2`
+// ListFacts selects what dossier.Facts.Live selects, finished at or after
+// its from (or not finished) and registered before its to, as ranges of
+// the index dossiers_live, which holds the packed facts, ordered by the
+// finish time (the end of time for a dossier not finished): factsLast
+// finds the latest finish at or after $1; factsWindow gathers the packed
+// facts of those finished in [$1, $2) and registered before $3, with their
+// number; factsOpen, of those not finished and registered before $1. A
+// NULL facts column is counted and not gathered, which ListFacts reports.
+func factsQueries(key, end, agg string) (last, window, open string) {
+	from := ` FROM dossiers WHERE `
+	return `SELECT max(` + key + `)` + from + key + ` >= $1 AND ` + key + ` < ` + end,
+		`SELECT ` + agg + `, count(*)` + from + key + ` >= $1 AND ` + key + ` < $2 AND registered_at < $3`,
+		`SELECT ` + agg + `, count(*)` + from + key + ` = ` + end + ` AND registered_at < $1`
+}
+
+// SQLite's group_concat takes a blob as text of the same bytes, and the
+// cast gives them back as a blob.
+var (
+	postgresFactsLast, postgresFactsWindow, postgresFactsOpen = factsQueries(`COALESCE(finished_at, 'infinity')`,
+		`'infinity'`, `string_agg(facts, ''::bytea)`)
+	sqliteFactsLast, sqliteFactsWindow, sqliteFactsOpen = factsQueries(`ifnull(finished_at, 9223372036854775807)`,
+		`9223372036854775807`, `CAST(group_concat(facts, '') AS BLOB)`)
 )
 
 const insertEvents = `INSERT INTO dossier_events (dossier_id, n, occurred_at, kind, actor, from_status, to_status, clock_skew,
@@ -97,14 +115,16 @@ var postgresQueries = queries{
 	insertEvents:  insertEvents,
 	nextSequence:  nextSequence,
 	orderBy:       orderBy,
-	listFacts:     postgresListFacts,
+	factsLast:     postgresFactsLast,
+	factsWindow:   postgresFactsWindow,
+	factsOpen:     postgresFactsOpen,
 	leaseOutbox:   postgresLease,
 }
 
 var sqliteQueries = func() queries {
 	q := postgresQueries
 	q.selectDossier = selectDossier(sqliteEvents)
-	q.listFacts = sqliteListFacts
+	q.factsLast, q.factsWindow, q.factsOpen = sqliteFactsLast, sqliteFactsWindow, sqliteFactsOpen
 	q.leaseOutbox = sqliteLease
 	return q
 }()
