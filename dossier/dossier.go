@@ -148,6 +148,13 @@ type Event struct {
 	// receipt and whenever a pause ends (a supplement, a payment, or a
 	// withdrawal or stop during a pause).
 	LegalDue time.Time
+	// SupplementBy is, on a supplement request, the time the applicant is
+	// asked to bring what is missing by, printed on form 02; zero when the
+	// request sets none. The one-stop decrees (Nghị định 61/2018/NĐ-CP,
+	// then Nghị định 118/2025/NĐ-CP) want one request listing everything
+	// missing and set no general time to supplement by, so it is the
+	// agency's to give, or a procedure's; the clock stays stopped past it.
+	SupplementBy time.Time
 
 	// On a submission or a receipt: the procedure version bound, by its
 	// effective date, with its time limit for the dossier's channel and its
@@ -267,7 +274,8 @@ func (d *Dossier) AsOf(t time.Time) *Dossier {
 //     (ErrInvalid): a receipt's due times and time limit, a supplement's or
 //     payment's new due times, a reschedule's later appointment, a
 //     transfer's receiver, the reason of a refusal, supplement request,
-//     reschedule or stop;
+//     reschedule or stop; a time to supplement by (SupplementBy) on
+//     another kind of event, or not after the request;
 //   - a history already MaxEvents long (ErrHistoryFull).
 func (d *Dossier) Apply(e Event) error {
 	n := len(d.Events)
@@ -278,7 +286,7 @@ func (d *Dossier) Apply(e Event) error {
 		return fmt.Errorf("%w: event number %d, want %d", ErrInvalid, e.N, n+1)
 	}
 	e.N = n + 1
-	for _, t := range []*time.Time{&e.At, &e.StepDue, &e.Due, &e.LegalDue} {
+	for _, t := range []*time.Time{&e.At, &e.StepDue, &e.Due, &e.LegalDue, &e.SupplementBy} {
 		if !t.IsZero() {
 			*t = Stamp(*t)
 			if !inRange(*t) {
@@ -340,6 +348,14 @@ func (d *Dossier) check(e Event) error {
 	case KindRefuse, KindRequestSupplement, KindStop:
 		if e.Reason == "" {
 			return missing("the reason")
+		}
+	}
+	if !e.SupplementBy.IsZero() {
+		switch {
+		case e.Kind != KindRequestSupplement:
+			return fmt.Errorf("%w: only a supplement request has a time to supplement by", ErrInvalid)
+		case !e.SupplementBy.After(e.At):
+			return fmt.Errorf("%w: the time to supplement by, %s, is not after the request", ErrInvalid, e.SupplementBy.Format(time.RFC3339))
 		}
 	}
 	if (e.Kind == KindWithdraw || e.Kind == KindStop) && d.ClockStopped() && e.LegalDue.IsZero() {

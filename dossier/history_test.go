@@ -207,3 +207,28 @@ func TestApplyRefusesAndChangesNothing(t *testing.T) {
 	assert.Equal(t, dossier.Resolved, d.Events[1].To)
 	assert.Equal(t, 2, d.Version)
 }
+
+// A supplement request may say by when to bring what is missing: it is
+// kept on the event, must come after the request, and only a supplement
+// request has one.
+func TestSupplementBy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _, store := newService(t, "2025-03-03 09:00")
+	d := receive(t, svc)
+	_, err := svc.RequestSupplementBy(ctx, d.Code, "chuyên viên", "thiếu giấy tờ", at("2025-03-03 08:00"))
+	assert.ErrorIs(t, err, dossier.ErrInvalid, "a time before the request")
+	_, err = svc.RequestSupplementBy(ctx, d.Code, "chuyên viên", "thiếu giấy tờ", at("2025-03-03 09:00"))
+	assert.ErrorIs(t, err, dossier.ErrInvalid, "the time of the request itself")
+	by := at("2025-03-10 17:00").Add(123456789 * time.Nanosecond)
+	d, err = svc.RequestSupplementBy(ctx, d.Code, "chuyên viên", "thiếu giấy tờ", by)
+	require.NoError(t, err)
+	assert.Equal(t, dossier.Stamp(by), d.Events[1].SupplementBy, "kept to the microsecond")
+	got, err := store.Get(ctx, d.Code)
+	require.NoError(t, err)
+	assert.Equal(t, d.Events[1].SupplementBy, got.Events[1].SupplementBy)
+
+	e := dossier.Event{At: at("2025-03-04 09:00"), Kind: dossier.KindSupplement, Actor: "một cửa",
+		Due: at("2025-03-06 09:00"), LegalDue: at("2025-03-06 09:00"), SupplementBy: at("2025-03-10 17:00")}
+	assert.ErrorIs(t, got.Apply(e), dossier.ErrInvalid, "only a supplement request has one")
+}

@@ -237,7 +237,17 @@ func (s *Service) Transfer(ctx context.Context, c Code, actor, to string) (*Doss
 // request listing everything; a second is allowed but makes the dossier
 // late in the national index.
 func (s *Service) RequestSupplement(ctx context.Context, c Code, actor, reason string) (*Dossier, error) {
-	return s.act(ctx, c, KindRequestSupplement, actor, s.because(reason, "what is missing", nil))
+	return s.RequestSupplementBy(ctx, c, actor, reason, time.Time{})
+}
+
+// RequestSupplementBy is RequestSupplement with the time the applicant is
+// asked to supplement by ([Event.SupplementBy]), which must be later than
+// now; the zero time sets none.
+func (s *Service) RequestSupplementBy(ctx context.Context, c Code, actor, reason string, by time.Time) (*Dossier, error) {
+	return s.act(ctx, c, KindRequestSupplement, actor, s.because(reason, "what is missing", func(_ *Dossier, e *Event) error {
+		e.SupplementBy = by
+		return nil
+	}))
 }
 
 // Supplement records the supplement: the clock runs again. Under the pause

@@ -224,7 +224,7 @@ func (s *Store) newRow(d *dossier.Dossier, from int) (*row, error) {
 		r.events = append(r.events, []any{
 			d.ID, int64(e.N), s.timeArg(e.At), int64(e.Kind), e.Actor, int64(e.From), int64(e.To), int64(e.ClockSkew),
 			e.Reason, e.Receiver, e.Step, s.timeArg(e.StepDue), s.timeArg(e.Due), s.timeArg(e.LegalDue),
-			dateArg(e.ProcedureVersion), limit, int64(e.Regime),
+			dateArg(e.ProcedureVersion), limit, int64(e.Regime), s.timeArg(e.SupplementBy),
 		})
 	}
 	return r, nil
@@ -307,15 +307,15 @@ func decodeEvents(b []byte) ([]dossier.Event, error) {
 
 // An eventRow is one array of the events column: [n, occurred_at, kind,
 // actor, from, to, clock_skew, reason, receiver, step, step_due, due,
-// legal_due, procedure_version, time_limit, regime], times in Unix
-// microseconds or null, the version a date or null.
+// legal_due, procedure_version, time_limit, regime, supplement_by], times
+// in Unix microseconds or null, the version a date or null.
 type eventRow struct {
-	n, kind, from, to, regime  int64
-	at, stepDue, due, legalDue optInt
-	skew                       int64
-	actor, reason, receiver    string
-	step, limit                string
-	version                    *string
+	n, kind, from, to, regime                int64
+	at, stepDue, due, legalDue, supplementBy optInt
+	skew                                     int64
+	actor, reason, receiver                  string
+	step, limit                              string
+	version                                  *string
 }
 
 // An optInt is an integer or null.
@@ -334,12 +334,12 @@ func (o *optInt) UnmarshalJSON(b []byte) error {
 }
 
 // eventFields is how many values an eventRow has.
-const eventFields = 16
+const eventFields = 17
 
 func (r *eventRow) UnmarshalJSON(b []byte) error {
 	// Decoding into pointers held in a []any fills what they point at.
 	fields := []any{&r.n, &r.at, &r.kind, &r.actor, &r.from, &r.to, &r.skew, &r.reason, &r.receiver, &r.step,
-		&r.stepDue, &r.due, &r.legalDue, &r.version, &r.limit, &r.regime}
+		&r.stepDue, &r.due, &r.legalDue, &r.version, &r.limit, &r.regime, &r.supplementBy}
 	if err := json.Unmarshal(b, &fields); err != nil {
 		return err
 	}
@@ -359,7 +359,7 @@ func (r *eventRow) event() (dossier.Event, error) {
 	for _, t := range [...]struct {
 		us optInt
 		t  *time.Time
-	}{{r.at, &e.At}, {r.stepDue, &e.StepDue}, {r.due, &e.Due}, {r.legalDue, &e.LegalDue}} {
+	}{{r.at, &e.At}, {r.stepDue, &e.StepDue}, {r.due, &e.Due}, {r.legalDue, &e.LegalDue}, {r.supplementBy, &e.SupplementBy}} {
 		if t.us.ok {
 			*t.t = micros(t.us.v)
 		}
@@ -485,6 +485,12 @@ func readEvents(r *jsonReader, es *[]eventRow) error {
 			return errSlowPath
 		}
 		e.regime = n
+		if err := r.expect(','); err != nil {
+			return err
+		}
+		if e.supplementBy.v, e.supplementBy.ok, err = r.int(); err != nil {
+			return err
+		}
 		*es = append(*es, e)
 		return r.expect(']')
 	})

@@ -41,7 +41,8 @@
 //	dossier_events     the history, one row per event, numbered from 1 per
 //	                   dossier, with the facts each event decided as columns
 //	                   (reason, receiver, step and its due time, the due
-//	                   times, the procedure version, time limit and regime);
+//	                   times, the procedure version, time limit and regime,
+//	                   a supplement request's time to supplement by);
 //	                   triggers refuse UPDATE and DELETE
 //	dossiers           one row per dossier: the registration facts (the code,
 //	                   unique, and its parts agency, day and seq; procedure,

@@ -25,14 +25,14 @@ import (
 var jsonSeeds = []string{
 	`{"name":"Nguyễn Văn An","idNumber":"001099000123","phone":"0912345678"}`,
 	`{"name": "Nguyễn \"An\"\\ \n", "email": "an@example.vn", "address": "12 Lý Thường Kiệt"}`,
-	`[[1,1740963600123456,2,"cán bộ A",0,2,0,"","","Tiếp nhận",1740970800000000,1741150800000000,1741150800000000,"2024-07-01","03 ngày làm việc",1],` +
-		`[2,1740963600123457,5,"B",2,5,1500,"thiếu bản sao \"giấy khai sinh\"","","",null,null,null,null,"",0]]`,
-	`[[1, -1000000, 1, "x", 0, 1, 0, "y", "z", "", null, null, null, null, "", 0]]`,
-	`[[1,1,4,"",2,4,0,"","\u0022Phòng\u0022 \ud83d\ude00","",null,null,null,null,"",0]]`,
-	`[[1,-9223372036854775808,1,"",0,1,9223372036854775807,"","","",null,null,null,null,"",0]]`,
-	`[[1,99999999999999999999,1,"",0,1,0,"","","",null,null,null,null,"",0]]`,
-	`[]`, `{}`, `null`, `[[01,1,1,"",0,1,0,"","","",null,null,null,null,"",0]]`, `[[1,1,1,"",0,1,0,"","","",null,null,null,null,"",0,7]]`,
-	`[[1,null,1,"",0,1,0,"","","",null,null,null,null,"",0]]`, `[[1,1,1,"",0,1,0,"","","",null,null,null,"2024-07-01","",null]]`,
+	`[[1,1740963600123456,2,"cán bộ A",0,2,0,"","","Tiếp nhận",1740970800000000,1741150800000000,1741150800000000,"2024-07-01","03 ngày làm việc",1,null],` +
+		`[2,1740963600123457,5,"B",2,5,1500,"thiếu bản sao \"giấy khai sinh\"","","",null,null,null,null,"",0,1741582800000000]]`,
+	`[[1, -1000000, 1, "x", 0, 1, 0, "y", "z", "", null, null, null, null, "", 0, null]]`,
+	`[[1,1,4,"",2,4,0,"","\u0022Phòng\u0022 \ud83d\ude00","",null,null,null,null,"",0,null]]`,
+	`[[1,-9223372036854775808,1,"",0,1,9223372036854775807,"","","",null,null,null,null,"",0,null]]`,
+	`[[1,99999999999999999999,1,"",0,1,0,"","","",null,null,null,null,"",0,null]]`,
+	`[]`, `{}`, `null`, `[[01,1,1,"",0,1,0,"","","",null,null,null,null,"",0,null]]`, `[[1,1,1,"",0,1,0,"","","",null,null,null,null,"",0,7,null]]`,
+	`[[1,null,1,"",0,1,0,"","","",null,null,null,null,"",0,null]]`, `[[1,1,1,"",0,1,0,"","","",null,null,null,"2024-07-01","",null,null]]`,
 	`{"Name":"case"}`, `{"name":"\a"}`, "{\"name\":\"\xff\"}",
 }
 
@@ -119,6 +119,7 @@ func TestJSONReadersTakeTheDatabasesJSON(t *testing.T) {
 				{At: at, Kind: dossier.KindReceive, Actor: "một cửa", Reason: "dòng 1\ndòng \"2\"\t\\", Step: "Tiếp nhận", StepDue: at.Add(time.Hour),
 					Due: due, LegalDue: due, ProcedureVersion: sla.Date{Year: 2024, Month: 7, Day: 1}, Limit: sla.WorkingDays(3), Regime: procedure.RestartClock},
 				{At: at.Add(time.Minute), Kind: dossier.KindTransfer, Actor: "một cửa", Receiver: "Phòng Tư pháp", ClockSkew: time.Second},
+				{At: at.Add(time.Hour), Kind: dossier.KindRequestSupplement, Actor: "B", Reason: "thiếu giấy tờ", SupplementBy: at.Add(7 * 24 * time.Hour)},
 			} {
 				require.NoError(t, d.Apply(e))
 			}

@@ -48,11 +48,12 @@ const updateDossier = `UPDATE dossiers SET
 var (
 	postgresEvents = `COALESCE((SELECT json_agg(json_build_array(e.n, ` + pgMicros("e.occurred_at") + `, e.kind, e.actor,
 		e.from_status, e.to_status, e.clock_skew, e.reason, e.receiver, e.step, ` + pgMicros("e.step_due") + `,
-		` + pgMicros("e.due") + `, ` + pgMicros("e.legal_due") + `, e.procedure_version, e.time_limit, e.regime) ORDER BY e.n)
+		` + pgMicros("e.due") + `, ` + pgMicros("e.legal_due") + `, e.procedure_version, e.time_limit, e.regime,
+		` + pgMicros("e.supplement_by") + `) ORDER BY e.n)
 		FROM dossier_events e WHERE e.dossier_id = d.id), '[]')`
 	sqliteEvents = `(SELECT json_group_array(json_array(e.n, e.occurred_at, e.kind, e.actor,
 		e.from_status, e.to_status, e.clock_skew, e.reason, e.receiver, e.step, e.step_due,
-		e.due, e.legal_due, e.procedure_version, e.time_limit, e.regime) ORDER BY e.n)
+		e.due, e.legal_due, e.procedure_version, e.time_limit, e.regime, e.supplement_by) ORDER BY e.n)
 		FROM dossier_events e WHERE e.dossier_id = d.id)`
 )
 
@@ -106,7 +107,7 @@ var (
 )
 
 const insertEvents = `INSERT INTO dossier_events (dossier_id, n, occurred_at, kind, actor, from_status, to_status, clock_skew,
-	reason, receiver, step, step_due, due, legal_due, procedure_version, time_limit, regime) VALUES `
+	reason, receiver, step, step_due, due, legal_due, procedure_version, time_limit, regime, supplement_by) VALUES `
 
 var postgresQueries = queries{
 	insertDossier: insertDossier,
@@ -130,7 +131,7 @@ var sqliteQueries = func() queries {
 }()
 
 // eventsEach is how many values one event row takes in insertEvents.
-const eventsEach = 17
+const eventsEach = 18
 
 // maxEventsPerInsert keeps an insert of many events under the dialects'
 // limits on parameters (65535 for PostgreSQL, 32766 for SQLite).

@@ -93,10 +93,25 @@ func Run(t *testing.T, newStore func(t *testing.T) dossier.Store) {
 // RunShared runs the checks that concern Stores sharing one database, as
 // the instances of a provincial system do, against the Stores newStores
 // makes: two or more on one new, empty database each time it is called.
-// Deliverers leasing through different Stores at once never hold one
-// outbox entry together, and deliver every entry once, in order per
-// dossier. It skips unless every Store is a dossier.Outbox.
+// A dossier one Store wrote reads back whole through another, whatever the
+// first keeps in memory. Deliverers leasing through different Stores at
+// once never hold one outbox entry together, and deliver every entry once,
+// in order per dossier; that check skips unless every Store is a
+// dossier.Outbox.
 func RunShared(t *testing.T, newStores func(t *testing.T) []dossier.Store) {
+	// A Store that keeps what it wrote in memory (a cache) answers its own
+	// Get from there: another Store on the database reads what was stored.
+	t.Run("ReadBackAcrossStores", func(t *testing.T) {
+		stores := newStores(t)
+		require.GreaterOrEqual(t, len(stores), 2, "RunShared needs two Stores on one database")
+		d := rich(t, newDesk(t, stores[0]))
+		richFacts(t, get(t, stores[1], d.Code))
+		same(t, d, get(t, stores[1], d.Code), "every fact of the history, read by another Store")
+		for got, err := range stores[1].List(context.Background(), dossier.Filter{}) {
+			require.NoError(t, err)
+			same(t, d, got, "and listed by it")
+		}
+	})
 	t.Run("OutboxConcurrentLeasers", func(t *testing.T) {
 		stores := newStores(t)
 		require.GreaterOrEqual(t, len(stores), 2, "RunShared needs two Stores on one database")
@@ -194,7 +209,7 @@ func rich(t *testing.T, d *desk) *dossier.Dossier {
 			return d.at(m).Transfer(ctx, x.Code, "cán bộ A", "Phòng Tư pháp")
 		},
 		func(m int) (*dossier.Dossier, error) {
-			return d.at(m).RequestSupplement(ctx, x.Code, "cán bộ B", "Thiếu bản sao giấy khai sinh")
+			return d.at(m).RequestSupplementBy(ctx, x.Code, "cán bộ B", "Thiếu bản sao giấy khai sinh", base.Add(7*24*time.Hour+8*time.Hour))
 		},
 		func(m int) (*dossier.Dossier, error) { return d.at(m).Supplement(ctx, x.Code, "cán bộ A") },
 		func(m int) (*dossier.Dossier, error) {
@@ -209,6 +224,24 @@ func rich(t *testing.T, d *desk) *dossier.Dossier {
 		require.NoError(t, err, "step %d", i)
 	}
 	return x
+}
+
+// richFacts checks that d, the dossier rich made as a store gave it back,
+// holds the facts rich's steps gave, each as given: a store that drops one
+// on the way in gives back a dossier whose history lacks it, and comparing
+// that dossier with itself would not tell.
+func richFacts(t *testing.T, d *dossier.Dossier) {
+	t.Helper()
+	require.Len(t, d.Events, 7)
+	e := d.Events
+	assert.Equal(t, "Phòng Tư pháp", e[2].Receiver, "the transfer's receiver")
+	assert.Equal(t, "Thiếu bản sao giấy khai sinh", e[3].Reason, "the supplement request's reason")
+	assert.True(t, base.Add(7*24*time.Hour+8*time.Hour).Equal(e[3].SupplementBy), "the time to supplement by: %v", e[3].SupplementBy)
+	assert.Equal(t, "Xin lỗi vì chậm trễ", e[5].Reason, "the apology")
+	assert.True(t, base.Add(10*24*time.Hour+3*time.Hour).Equal(e[5].Due), "the new appointment: %v", e[5].Due)
+	assert.Equal(t, "Lệ phí 8.000 đồng", e[6].Reason, "the payment's note")
+	assert.Equal(t, "công dân", e[0].Actor)
+	assert.Equal(t, procedure.Postal, d.ReturnChannel)
 }
 
 // same asserts that two dossiers are equal, comparing times as instants.
@@ -260,7 +293,7 @@ func view(d *dossier.Dossier) snapshot {
 		s.Handovers = append(s.Handovers, h)
 	}
 	for _, e := range d.Events {
-		e.At, e.StepDue, e.Due, e.LegalDue = u(e.At), u(e.StepDue), u(e.Due), u(e.LegalDue)
+		e.At, e.StepDue, e.Due, e.LegalDue, e.SupplementBy = u(e.At), u(e.StepDue), u(e.Due), u(e.LegalDue), u(e.SupplementBy)
 		s.Events = append(s.Events, e)
 	}
 	return s
@@ -276,6 +309,7 @@ func get(t *testing.T, s dossier.Store, c dossier.Code) *dossier.Dossier {
 func testCreateGet(t *testing.T, s dossier.Store) {
 	d := rich(t, newDesk(t, s))
 	assert.Equal(t, 7, d.Version, "Version counts the events")
+	richFacts(t, d)
 	same(t, d, get(t, s, d.Code), "every fact of the history")
 
 	bare := newDesk(t, s).receive(t, 0, "2.000635", procedure.Direct)

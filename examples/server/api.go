@@ -173,8 +173,8 @@ var actions = map[string]action{
 	"transfer": {to: required, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
 		return svc.Transfer(ctx, c, a, req.To)
 	}},
-	"request-supplement": {reason: required, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, _ time.Time) (*dossier.Dossier, error) {
-		return svc.RequestSupplement(ctx, c, a, req.Reason)
+	"request-supplement": {reason: required, due: optional, run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, req actionRequest, by time.Time) (*dossier.Dossier, error) {
+		return svc.RequestSupplementBy(ctx, c, a, req.Reason, by)
 	}},
 	"supplement": {run: func(svc *dossier.Service, ctx context.Context, c dossier.Code, a string, _ actionRequest, _ time.Time) (*dossier.Dossier, error) {
 		return svc.Supplement(ctx, c, a)
@@ -265,12 +265,12 @@ func (a action) check(name string, req actionRequest) (time.Time, error) {
 			return time.Time{}, err
 		}
 	}
-	if a.due == unused {
+	if a.due == unused || a.due == optional && strings.TrimSpace(req.Due) == "" {
 		return time.Time{}, nil
 	}
 	due, err := parseInstant(req.Due)
 	if err != nil {
-		return time.Time{}, invalidValue(fmt.Sprintf("Không đọc được ngày hẹn «%s»: hãy viết 2025-02-05 10:00 hoặc theo RFC 3339, trong các năm 1900–2199.", req.Due))
+		return time.Time{}, invalidValue(fmt.Sprintf("Không đọc được thời điểm «%s» (due): hãy viết 2025-02-05 10:00 hoặc theo RFC 3339, trong các năm 1900–2199.", req.Due))
 	}
 	return due, nil
 }

@@ -223,9 +223,11 @@
 // officer ("Lê Văn Cường (cuong.le)") so that the dossier is in their queue;
 // request-supplement, refuse and stop want "reason"; reschedule wants
 // "reason" and "due", a time in working hours after the current
-// appointment; withdraw and request-payment take an optional "reason"; the
-// others take no field, and no body at all will do. A field an action does
-// not take is an error.
+// appointment; request-supplement takes an optional "due" too, the time the
+// applicant is asked to supplement by (after now), which the citizens'
+// lookup and form 02 show; withdraw and request-payment take an optional
+// "reason"; the others take no field, and no body at all will do. A field
+// an action does not take is an error.
 //
 // A status is written three ways: "status" for programs ("in-progress"),
 // "statusCode" as the national portal numbers it (4) and "statusText" as it

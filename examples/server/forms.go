@@ -116,6 +116,7 @@ type formData struct {
 	// The event a form tells of (02, 03, 04, 05): its reason, its officer
 	// and its time.
 	Reason, EventOfficer, EventAt string
+	SupplementBy                  string // form 02: the time to supplement by, if the request gave one
 	NewDue, OriginalDue           string
 	HasEvent                      bool
 
@@ -228,6 +229,7 @@ func lastEvent(d *dossier.Dossier, data *formData, k dossier.Kind) (dossier.Even
 	for i := len(d.Events) - 1; i >= 0; i-- {
 		if e := d.Events[i]; e.Kind == k {
 			data.Reason, data.EventOfficer, data.EventAt = e.Reason, e.Actor, formTime(e.At)
+			data.SupplementBy = formTime(e.SupplementBy)
 			data.Dated = vnDate(e.At)
 			data.HasEvent = true
 			return e, true

@@ -107,7 +107,7 @@ type lookupDossier struct {
 	Rated                                  bool
 }
 
-type pageNotice struct{ Reason, At string }
+type pageNotice struct{ Reason, At, By string }
 
 type pageApology struct{ Reason, At, Due string }
 
@@ -199,7 +199,7 @@ func (s *server) fillLookup(r *http.Request, data *lookupData, count bool) int {
 		if n == nil {
 			return nil
 		}
-		return &pageNotice{Reason: n.Reason, At: shortTime(time.Time(n.At))}
+		return &pageNotice{Reason: n.Reason, At: shortTime(time.Time(n.At)), By: shortTime(time.Time(n.By))}
 	}
 	dv.Supplement, dv.Payment = note(view.Supplement), note(view.Payment)
 	dv.Refusal, dv.Stop, dv.Withdrawal = note(view.Refusal), note(view.Stop), note(view.Withdrawal)

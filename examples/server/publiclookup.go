@@ -250,10 +250,12 @@ type publicView struct {
 }
 
 // A noticeView is an event the applicant must know of: when, and why (what
-// to bring, what to pay, the reasons of a refusal or a stop).
+// to bring, what to pay, the reasons of a refusal or a stop), and, for a
+// supplement request that gives one, the time to bring it by.
 type noticeView struct {
 	Reason string `json:"reason,omitempty"`
 	At     stamp  `json:"at"`
+	By     stamp  `json:"by,omitzero"`
 }
 
 // An apologyView is the latest reschedule: the apology, the new
@@ -277,7 +279,7 @@ func noticesOf(d *dossier.Dossier) notices {
 	var n notices
 	prevDue := time.Time{}
 	for _, e := range d.Events {
-		nv := &noticeView{Reason: e.Reason, At: stamp(e.At)}
+		nv := &noticeView{Reason: e.Reason, At: stamp(e.At), By: stamp(e.SupplementBy)}
 		switch e.Kind {
 		case dossier.KindRequestSupplement:
 			n.supplement = nv
@@ -354,8 +356,11 @@ func returnChannelText(ch procedure.Channel) string {
 func nextStep(d *dossier.Dossier, n notices, rated bool) string {
 	switch d.Status() {
 	case dossier.AwaitingSupplement:
-		return because("Xin bổ sung, hoàn thiện hồ sơ", ": ", n.supplement) +
-			" Thời gian chờ bổ sung không tính vào thời hạn giải quyết."
+		s := because("Xin bổ sung, hoàn thiện hồ sơ", ": ", n.supplement)
+		if n.supplement != nil && !time.Time(n.supplement.By).IsZero() {
+			s += " Hạn bổ sung: " + longTime(time.Time(n.supplement.By)) + "."
+		}
+		return s + " Thời gian chờ bổ sung không tính vào thời hạn giải quyết."
 	case dossier.AwaitingPayment:
 		return because("Xin nộp phí, lệ phí để hồ sơ được tiếp tục giải quyết", ": ", n.payment)
 	case dossier.Refused:

@@ -97,6 +97,9 @@ func (s *server) perform(ctx context.Context, o *officer, d *dossier.Dossier, na
 	if err != nil {
 		return nil, err
 	}
+	if name == "request-supplement" && !due.IsZero() && !due.After(s.now()) {
+		return nil, invalidValue("Hạn bổ sung (due) phải sau thời điểm yêu cầu bổ sung.")
+	}
 	svc, err := s.serviceOf(d.Code)
 	if err != nil {
 		return nil, err
