@@ -463,27 +463,37 @@ func TestSyncerTimeout(t *testing.T) {
 	d := newDesk(t)
 	want := busy(t, d, 8, 13)
 	p := newFakePortal()
-	var mu sync.Mutex
-	calls := 0
-	p.fail = func(n int, batch []portal.Change) error {
-		mu.Lock()
-		defer mu.Unlock()
-		calls++
-		if calls == 1 {
+	p.fail = func(n int, _ []portal.Change) error {
+		if n == 1 {
 			return errBlock
 		}
 		return nil
 	}
 	var sizes []int
+	var errs []error
 	s := newSyncer(t, d, portal.SenderFunc(func(ctx context.Context, batch []portal.Change) error {
 		sizes = append(sizes, len(batch))
-		return p.Send(ctx, batch)
-	}), func(c *portal.Config) { c.SendTimeout, c.BatchSize = 20*time.Millisecond, 100 })
-	start := time.Now()
+		err := p.Send(ctx, batch)
+		errs = append(errs, err)
+		return err
+	}), func(c *portal.Config) {
+		c.SendTimeout, c.BatchSize = 20*time.Millisecond, 100
+		// A clock that moves on by more than MaxBackoff at each reading:
+		// every change that failed is due again at the next lease,
+		// however long the Syncer took to record the failures one by one.
+		var mu sync.Mutex
+		now := monday
+		c.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			now = now.Add(time.Second)
+			return now
+		}
+	})
 	require.NoError(t, s.Drain(timeout(t, 10*time.Second)))
-	assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
 	p.check(t, want)
 	require.GreaterOrEqual(t, len(sizes), 2)
+	assert.ErrorIs(t, errs[0], context.DeadlineExceeded, "the first call ended at SendTimeout")
 	assert.Equal(t, sizes[0], sizes[1], "the batch that timed out went again whole")
 }
 
