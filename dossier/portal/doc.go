@@ -89,8 +89,9 @@
 //     as delivered. The batch is split in two and each half is sent again
 //     at once, down to single changes, so that only a change that fails on
 //     its own counts a failed attempt and one change the portal refuses
-//     delays no other. A call that outlives SendTimeout is not split: every
-//     change in it counts an attempt.
+//     delays no other. A call that outlives SendTimeout with no answer
+//     (the Sender's error is the deadline's) is not split: every change in
+//     it counts an attempt.
 //   - Retries with backoff: after failed attempt k a change waits between
 //     half and all of MinBackoff·2^(k-1), capped at MaxBackoff; the first
 //     retry waits at most MinBackoff.

@@ -147,6 +147,23 @@ func TestHTTPSenderHidesToken(t *testing.T) {
 	assert.Contains(t, s.String(), srv.URL)
 }
 
+// A portal that does not answer in time makes Send return the deadline's
+// error, which the Syncer counts as no answer (TestSyncerLateAnswer).
+func TestHTTPSenderDeadline(t *testing.T) {
+	t.Parallel()
+	answer := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-answer }))
+	defer srv.Close()
+	defer close(answer)
+	s, err := portal.NewHTTPSender(portal.HTTPConfig{URL: srv.URL, Token: token})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	err = s.Send(ctx, batchOf(t))
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotContains(t, err.Error(), token)
+}
+
 func TestNewHTTPSender(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -32,9 +32,12 @@ func Key(c dossier.Code, n int) string { return c.String() + "#" + strconv.Itoa(
 // A Sender delivers changes to the portal. Send returns nil only when the
 // portal has taken every change of the batch; any error means none of them
 // counts as delivered, and they are sent again. A batch holds at most one
-// change per dossier. Send must return when ctx ends: the Syncer bounds
-// each call with Config.SendTimeout. The portal must treat a change whose
-// Key it has seen as already done.
+// change per dossier. Send must return when ctx ends, with an error that
+// wraps ctx's error: the Syncer bounds each call with Config.SendTimeout,
+// and only such an error, from a call that outlived it, counts as no
+// answer; any other error is the portal's refusal, even one that comes
+// as the time runs out. The portal must treat a change whose Key it has
+// seen as already done.
 type Sender interface {
 	Send(ctx context.Context, batch []Change) error
 }
@@ -383,11 +386,14 @@ func (s *Syncer) deliver(ctx context.Context, leaseEnd time.Time, items []item) 
 	}
 }
 
-// errNoAnswer marks a call to the Sender that outlived SendTimeout.
+// errNoAnswer marks a call to the Sender that outlived SendTimeout without
+// an answer.
 var errNoAnswer = errors.New("portal: no answer")
 
-// send calls the Sender under SendTimeout; an error of a call that
-// outlived it matches errNoAnswer.
+// send calls the Sender under SendTimeout. The error of a call that
+// outlived it matches errNoAnswer if it is the deadline's: an answer that
+// came as the deadline passed (a refusal read just in time, then a busy
+// machine) still says what the portal made of the changes.
 func (s *Syncer) send(ctx context.Context, items []item) error {
 	sctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
@@ -396,7 +402,7 @@ func (s *Syncer) send(ctx context.Context, items []item) error {
 		batch[i] = it.change
 	}
 	err := s.sender.Send(sctx, batch)
-	if err != nil && ctx.Err() == nil && errors.Is(sctx.Err(), context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && errors.Is(sctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("%w within %s: %w", errNoAnswer, s.timeout, err)
 	}
 	return err

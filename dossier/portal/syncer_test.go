@@ -3,6 +3,7 @@ package portal_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"math/rand/v2"
 	"strings"
@@ -180,6 +181,13 @@ func TestSyncerFlakyPortal(t *testing.T) {
 	d := newDesk(t)
 	poison := d.receive(t)
 	p := flaky(7, poison.Code)
+	delivering := make(chan struct{})
+	var once sync.Once
+	fail := p.fail
+	p.fail = func(n int, batch []portal.Change) error {
+		once.Do(func() { close(delivering) })
+		return fail(n, batch)
+	}
 	s := newSyncer(t, d, p, func(c *portal.Config) { c.MaxAttempts = 12 })
 
 	// The Syncer runs while the desk works.
@@ -189,7 +197,7 @@ func TestSyncerFlakyPortal(t *testing.T) {
 	want := busy(t, d, 80, 3)
 	_, err := d.Transfer(ctx, poison.Code, "Bộ phận một cửa", "Công an xã")
 	require.NoError(t, err)
-	time.Sleep(50 * time.Millisecond)
+	<-delivering // stopped while it delivers
 	stop()
 	assert.ErrorIs(t, <-done, context.Canceled, "Run returns its context's error")
 
@@ -328,10 +336,10 @@ func TestSyncerStopReleases(t *testing.T) {
 	stop()
 	require.ErrorIs(t, <-done, context.Canceled)
 
+	// Had the leases been kept, Drain would wait two hours for them: it
+	// would not return within its context's ten seconds.
 	p := newFakePortal()
-	start := time.Now()
-	require.NoError(t, newSyncer(t, d, p, nil).Drain(timeout(t, 10*time.Second)))
-	assert.Less(t, time.Since(start), 5*time.Second, "no wait for an hour's lease")
+	require.NoError(t, newSyncer(t, d, p, nil).Drain(timeout(t, 10*time.Second)), "no wait for the lease")
 	p.check(t, want)
 	for _, e := range deadLetters(t, d.store) {
 		t.Errorf("dead letter %s#%d", e.Code, e.Event)
@@ -380,14 +388,72 @@ func TestSyncerSplitsRefusedBatch(t *testing.T) {
 		return p.Send(ctx, batch)
 	}), func(c *portal.Config) {
 		c.MaxAttempts, c.BatchSize, c.MinBackoff, c.MaxBackoff = 1, 16, time.Hour, time.Hour
+		c.SendTimeout = time.Hour // however slow the machine, every call answers in time
 	})
 	require.NoError(t, s.Drain(timeout(t, 10*time.Second)))
 	p.check(t, want)
+	require.NotEmpty(t, sizes)
 	assert.Equal(t, 16, sizes[0], "the first batch is whole")
 	assert.Contains(t, sizes, 1, "split down to the refused change")
 	dead := deadLetters(t, d.store)
 	require.Len(t, dead, 1)
 	assert.Equal(t, bad.Code, dead[0].Code)
+}
+
+// Only the deadline is no answer. A call whose Sender gives up as its time
+// runs out, with an error that wraps the context's, fails its whole batch,
+// which is not split; a refusal that comes back just as the time runs out
+// is an answer all the same, and the batch is split as for any refusal.
+func TestSyncerLateAnswer(t *testing.T) {
+	t.Parallel()
+	const refusal = "portal: 400 MaTTHC không hợp lệ"
+	tests := []struct {
+		name string
+		// answer is what a call that holds the refused change returns,
+		// once its context has ended.
+		answer func(ctx context.Context) error
+		split  bool
+	}{
+		{"the deadline", func(ctx context.Context) error { return fmt.Errorf("portal: posting: %w", ctx.Err()) }, false},
+		{"a refusal at the deadline", func(context.Context) error { return errors.New(refusal) }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDesk(t)
+			want := busy(t, d, 15, 16)
+			bad := d.receive(t)
+			p := newFakePortal()
+			var sizes []int
+			s := newSyncer(t, d, portal.SenderFunc(func(ctx context.Context, batch []portal.Change) error {
+				sizes = append(sizes, len(batch))
+				for _, c := range batch {
+					if c.Code == bad.Code {
+						<-ctx.Done()
+						return tt.answer(ctx)
+					}
+				}
+				return p.Send(ctx, batch)
+			}), func(c *portal.Config) {
+				c.MaxAttempts, c.BatchSize, c.SendTimeout = 1, 16, 10*time.Millisecond
+			})
+			require.NoError(t, s.Drain(timeout(t, 10*time.Second)))
+			dead := deadLetters(t, d.store)
+			if !tt.split {
+				assert.Equal(t, []int{16}, sizes, "one call, not split")
+				assert.Len(t, dead, 16, "every change of it counted a failed attempt")
+				for _, e := range dead {
+					assert.Contains(t, e.LastError, "no answer within 10ms")
+				}
+				return
+			}
+			p.check(t, want)
+			assert.Contains(t, sizes, 1, "split down to the refused change")
+			require.Len(t, dead, 1)
+			assert.Equal(t, bad.Code, dead[0].Code)
+			assert.Equal(t, refusal, dead[0].LastError)
+		})
+	}
 }
 
 // A portal that does not answer within SendTimeout fails the whole batch,
@@ -397,27 +463,37 @@ func TestSyncerTimeout(t *testing.T) {
 	d := newDesk(t)
 	want := busy(t, d, 8, 13)
 	p := newFakePortal()
-	var mu sync.Mutex
-	calls := 0
-	p.fail = func(n int, batch []portal.Change) error {
-		mu.Lock()
-		defer mu.Unlock()
-		calls++
-		if calls == 1 {
+	p.fail = func(n int, _ []portal.Change) error {
+		if n == 1 {
 			return errBlock
 		}
 		return nil
 	}
 	var sizes []int
+	var errs []error
 	s := newSyncer(t, d, portal.SenderFunc(func(ctx context.Context, batch []portal.Change) error {
 		sizes = append(sizes, len(batch))
-		return p.Send(ctx, batch)
-	}), func(c *portal.Config) { c.SendTimeout, c.BatchSize = 20*time.Millisecond, 100 })
-	start := time.Now()
+		err := p.Send(ctx, batch)
+		errs = append(errs, err)
+		return err
+	}), func(c *portal.Config) {
+		c.SendTimeout, c.BatchSize = 20*time.Millisecond, 100
+		// A clock that moves on by more than MaxBackoff at each reading:
+		// every change that failed is due again at the next lease,
+		// however long the Syncer took to record the failures one by one.
+		var mu sync.Mutex
+		now := monday
+		c.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			now = now.Add(time.Second)
+			return now
+		}
+	})
 	require.NoError(t, s.Drain(timeout(t, 10*time.Second)))
-	assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
 	p.check(t, want)
 	require.GreaterOrEqual(t, len(sizes), 2)
+	assert.ErrorIs(t, errs[0], context.DeadlineExceeded, "the first call ended at SendTimeout")
 	assert.Equal(t, sizes[0], sizes[1], "the batch that timed out went again whole")
 }
 
