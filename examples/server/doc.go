@@ -286,18 +286,21 @@
 // 404 with the same body, byte for byte (that problem carries no instance
 // and no requestId; the X-Request-ID header still names the request), the
 // same headers, after the same work (one read of the store, one MAC, one
-// comparison in constant time). A malformed code is still a 400, which
-// tells nothing of any dossier.
+// comparison in constant time), and no sooner than 20 ms after the
+// request began: reading a dossier that exists costs the store some tens
+// of microseconds more than finding none, which the floor hides. A right
+// lookup answers at once. A malformed code is still a 400, which tells
+// nothing of any dossier.
 //
 // The lookup shows the code, the procedure, the status, the times of
 // receipt, appointment and result, how the result will be returned
 // ("returnChannel", "returnChannelText"), and what the applicant needs to
-// act: "supplement" (what to bring, and when it was asked, while the
-// dossier awaits it), "payment", "refusal", "stop" and "withdrawal" (their
+// act: "supplement" (what to bring, when it was asked and, if the officer
+// gave one, by when, "by", while the dossier awaits it), "payment", "refusal", "stop" and "withdrawal" (their
 // reasons), "apology" (the new appointment after a reschedule, with its
 // reason and the appointment it replaced), and "next", one Vietnamese
-// sentence saying what to do now. The history does not record a deadline
-// for a supplement, so none is shown. A refused dossier has no appointment
+// sentence saying what to do now, with the time to supplement by when
+// there is one. A refused dossier has no appointment
 // ("due" is absent), on the page and on every form. "rateable" is true once
 // the result is ready and until the dossier is rated; "rated" says that it
 // was. The applicant's name has every word but the family name cut to its

@@ -165,7 +165,7 @@ func (s *server) fillLookup(r *http.Request, data *lookupData, count bool) int {
 		data.Error = "Mã hồ sơ không đúng dạng. Mã hồ sơ có dạng 000.00.01.H26-250127-0042."
 		return http.StatusBadRequest
 	}
-	d, err := s.findPublic(r.Context(), c, data.Secret)
+	d, err := s.lookupPublic(r.Context(), c, data.Secret)
 	var view publicView
 	if err == nil {
 		view, err = s.publicView(r.Context(), d)

@@ -220,6 +220,28 @@ func TestLookupTimingClass(t *testing.T) {
 	assert.Less(t, (mw - mu).Abs(), mm/2, "a wrong secret (%v) and an unknown code (%v) differ by half a MAC (%v) or more", mw, mu, mm)
 }
 
+// On the real store, the work of the two differs: a failed lookup answers
+// no sooner than failFloor, so that the difference does not show; a right
+// one answers at once.
+func TestLookupFailFloor(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	code, secret := d.receiveWithSecret(anIntake("Nguyễn Văn An"))
+	unknown := strings.TrimSuffix(code, "0001") + "0999"
+	for _, path := range []string{lookupPath(code, "ABCDEFGHJK"), lookupPath(unknown, secret), "/tra-cuu?ma=" + unknown + "&secret=" + secret} {
+		start := time.Now()
+		r := d.public("GET", path, nil)
+		took := time.Since(start)
+		assert.Equal(t, http.StatusNotFound, r.status, path)
+		assert.GreaterOrEqual(t, took, failFloor, "%s answered after %v", path, took)
+	}
+	r := d.public("POST", "/api/v1/public/dossiers/"+unknown+"/rating", map[string]any{"level": 3, "secret": secret})
+	assert.Equal(t, http.StatusNotFound, r.status)
+	start := time.Now()
+	require.Equal(t, http.StatusOK, d.public("GET", lookupPath(code, secret), nil).status)
+	t.Logf("a right lookup took %v", time.Since(start))
+}
+
 // An evenStore reads its one known dossier whatever the code asked for,
 // and finds it only under its own code: an unknown code then costs the
 // store what a known one costs.
