@@ -8,6 +8,10 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // A txFunc is one request's writes in a transaction. It must leave the
@@ -122,7 +126,7 @@ func (s *Store) writeLoop(quit <-chan struct{}) {
 				break more
 			}
 		}
-		s.commit(batch)
+		s.commit(batch, quit)
 	}
 }
 
@@ -133,7 +137,15 @@ func (s *Store) writeLoop(quit <-chan struct{}) {
 // commit's outcome. A request counts as taken once the transaction holds
 // the write lock (with Open's BEGIN IMMEDIATE), so that a caller whose
 // context ends while another process holds the lock gives up too.
-func (s *Store) commit(batch []*request) {
+//
+// SQLite's write lock is not fair: a process waiting for it looks again
+// after longer and longer sleeps, up to 100 ms, while a busy writer of
+// another process takes it back within microseconds of each commit, so a
+// wait can outlast any busy timeout although nobody holds the lock long.
+// When SQLite reports the database busy, the writer rolls back and tries
+// again, after a pause, for as long as some caller still waits: callers
+// bound the wait with their contexts, and Close ends it with ErrClosed.
+func (s *Store) commit(batch []*request, quit <-chan struct{}) {
 	// The writer's statements must not end with any caller's context: an
 	// interrupted statement in SQLite can roll back the whole transaction.
 	ctx := context.Background()
@@ -141,7 +153,60 @@ func (s *Store) commit(batch []*request) {
 		s.writers <- struct{}{}
 		defer func() { <-s.writers }()
 	}
+	for pause := time.Millisecond; ; pause = min(2*pause, maxBusyPause) {
+		live, err := s.try(ctx, batch)
+		if !errors.Is(err, errBusy) {
+			for _, r := range live {
+				if r.err == nil && err != nil {
+					r.err = err
+				}
+				close(r.done)
+			}
+			return
+		}
+		batch = slices.DeleteFunc(live, func(r *request) bool { return r.state.Load() == abandoned })
+		if len(batch) == 0 {
+			return
+		}
+		select {
+		case <-time.After(pause):
+		case <-quit:
+			for _, r := range batch {
+				if r.state.CompareAndSwap(queued, taken) {
+					r.err = ErrClosed
+					close(r.done)
+				}
+			}
+			return
+		}
+	}
+}
+
+// maxBusyPause bounds the writer's pause before it tries again a group
+// that found the database busy.
+const maxBusyPause = 100 * time.Millisecond
+
+// errBusy marks a group that found SQLite's database locked by another
+// connection, and rolled back to try again.
+var errBusy = errors.New("database busy")
+
+// busy reports whether err is SQLite's SQLITE_BUSY, with any extended
+// code (SQLITE_BUSY_SNAPSHOT: a deferred transaction that read an older
+// snapshot cannot write).
+func busy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// try begins a transaction, takes the requests of batch whose callers
+// still wait, runs them and commits. It returns the requests it took; or,
+// with an error that wraps errBusy, the requests to try again, queued
+// again with nothing written, when the database was busy.
+func (s *Store) try(ctx context.Context, batch []*request) ([]*request, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
+	if busy(err) {
+		return batch, fmt.Errorf("%w: %w", errBusy, err)
+	}
 	live := batch[:0]
 	for _, r := range batch {
 		if r.state.CompareAndSwap(queued, taken) {
@@ -155,16 +220,17 @@ func (s *Store) commit(batch []*request) {
 	if err == nil {
 		err = s.runBatch(ctx, tx, live)
 	}
-	for _, r := range live {
-		if r.err == nil && err != nil {
-			r.err = err
+	if errors.Is(err, errBusy) {
+		for _, r := range live {
+			r.err = nil
+			r.state.Store(queued) // its caller may give up again
 		}
-		close(r.done)
 	}
+	return live, err
 }
 
 // runBatch runs the requests in tx and commits it; it rolls tx back if
-// none succeeded or one left it unusable.
+// none succeeded, one left it unusable or one found the database busy.
 func (s *Store) runBatch(ctx context.Context, tx *sql.Tx, live []*request) error {
 	ok := 0
 	for _, r := range live {
@@ -175,20 +241,24 @@ func (s *Store) runBatch(ctx context.Context, tx *sql.Tx, live []*request) error
 				tx.Rollback()
 				return err
 			}
-			if r.err = r.run(ctx, tx); r.err != nil {
+			if r.err = r.run(ctx, tx); r.err != nil && !busy(r.err) {
 				if _, err := tx.ExecContext(ctx, `ROLLBACK TO request`); err != nil {
 					tx.Rollback()
 					return fmt.Errorf("undoing a failed write: %w", err)
 				}
 			}
-			// PostgreSQL keeps the savepoints of a transaction nested
-			// without harm, and each statement is a round trip to the
-			// server that the whole group waits for; SQLite's are free.
-			if s.dialect == SQLite {
-				if _, err := tx.ExecContext(ctx, `RELEASE request`); err != nil {
-					tx.Rollback()
-					return err
-				}
+		}
+		if busy(r.err) {
+			tx.Rollback()
+			return fmt.Errorf("%w: %w", errBusy, r.err)
+		}
+		// PostgreSQL keeps the savepoints of a transaction nested without
+		// harm, and each statement is a round trip to the server that the
+		// whole group waits for; SQLite's are free.
+		if len(live) > 1 && s.dialect == SQLite {
+			if _, err := tx.ExecContext(ctx, `RELEASE request`); err != nil {
+				tx.Rollback()
+				return err
 			}
 		}
 		if r.err == nil {

@@ -44,7 +44,7 @@ func TestCommitIsolatesFailures(t *testing.T) {
 		gaveUp,            // its caller left while it was queued
 		insert("c", nil),
 	}
-	s.commit(batch)
+	s.commit(batch, nil)
 	for i, want := range []error{nil, boom, nil, nil, nil} {
 		if i == 3 {
 			continue
@@ -162,4 +162,92 @@ func TestCache(t *testing.T) {
 	assert.NotNil(t, c.get(first.Code), "the most recently used stays")
 	assert.Nil(t, c.get(dossier.Code{Agency: "000.00.01.H26", Date: sla.DateOf(at), Seq: 2}), "the least recently used went")
 	assert.Equal(t, len(c.byCode), c.lru.Len())
+}
+
+// Another process holding SQLite's write lock for longer than the busy
+// timeout delays a write, which waits for as long as its caller does,
+// rather than failing it.
+func TestWriteWaitsForBusyDatabase(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		open    func(t *testing.T, path string) *Store
+		timeout time.Duration // of the write's context, 0 for none
+		close   bool          // the store closes while the write waits
+		want    error
+	}{
+		{name: "lock released", open: openBusy},
+		{name: "deferred transactions", open: func(t *testing.T, path string) *Store {
+			// New on a pool without Open's BEGIN IMMEDIATE: the insert,
+			// not the BEGIN, finds the database locked.
+			db, err := sql.Open("sqlite", "file:"+path+"?"+shortBusyTimeout+"&_pragma=journal_mode(WAL)")
+			require.NoError(t, err)
+			t.Cleanup(func() { db.Close() })
+			s, err := New(db, SQLite)
+			require.NoError(t, err)
+			return s
+		}},
+		{name: "caller gives up", open: openBusy, timeout: 100 * time.Millisecond, want: context.DeadlineExceeded},
+		{name: "store closes", open: openBusy, close: true, want: ErrClosed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "busy.db")
+			other, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)")
+			require.NoError(t, err)
+			defer other.Close()
+			_, err = other.Exec(`CREATE TABLE notes (text TEXT NOT NULL)`)
+			require.NoError(t, err)
+			s := tt.open(t, path)
+			defer s.Close()
+
+			ctx := context.Background()
+			lock, err := other.Conn(ctx)
+			require.NoError(t, err)
+			defer lock.Close()
+			_, err = lock.ExecContext(ctx, `BEGIN IMMEDIATE`)
+			require.NoError(t, err)
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			done := make(chan error, 1)
+			go func() {
+				done <- s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+					_, err := tx.ExecContext(ctx, `INSERT INTO notes (text) VALUES ('a')`)
+					return err
+				})
+			}()
+			time.Sleep(300 * time.Millisecond) // thirty busy timeouts
+			if tt.close {
+				require.NoError(t, s.Close())
+			}
+			_, err = lock.ExecContext(context.Background(), `COMMIT`)
+			require.NoError(t, err)
+			err = <-done
+			written := 1
+			if tt.want != nil {
+				assert.ErrorIs(t, err, tt.want)
+				written = 0
+			} else {
+				assert.NoError(t, err)
+			}
+			s.Close()
+			var n int
+			require.NoError(t, other.QueryRow(`SELECT count(*) FROM notes`).Scan(&n))
+			assert.Equal(t, written, n)
+		})
+	}
+}
+
+// shortBusyTimeout makes SQLite give up waiting for a lock after 10 ms.
+const shortBusyTimeout = "_pragma=busy_timeout(10)"
+
+// openBusy opens the SQLite file at path with shortBusyTimeout.
+func openBusy(t *testing.T, path string) *Store {
+	s, err := Open(context.Background(), "sqlite:"+path+"?"+shortBusyTimeout)
+	require.NoError(t, err)
+	return s
 }

@@ -138,7 +138,10 @@
 // process's write lock, gives up with nothing written; once the writer
 // has taken the request, the caller waits for the commit, so that an
 // error always means nothing was written. Migrate takes the same write
-// turn.
+// turn. SQLite's lock is not fair between processes, so a store sharing
+// its file with a busy one can wait past the busy timeout: its writer
+// then tries the group again, for as long as its callers wait, rather
+// than fail it.
 //
 // On PostgreSQL, creates are grouped the same way, at most 64 at a time:
 // a create holds its day's sequence row until it commits, so that a
