@@ -16,9 +16,9 @@ import (
 	"github.com/motcua/motcua/sla"
 )
 
-// One SQLite transaction commits a batch; a request that fails after
-// writing is rolled back to its savepoint and gets its own error, and the
-// others are committed.
+// One SQLite transaction commits a batch; when a request fails after
+// writing, the batch runs again one request at a time, and the one that
+// failed gets its own error and the others are committed.
 func TestCommitIsolatesFailures(t *testing.T) {
 	t.Parallel()
 	s, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "b.db"))
@@ -28,7 +28,7 @@ func TestCommitIsolatesFailures(t *testing.T) {
 	require.NoError(t, err)
 	boom := errors.New("boom")
 	insert := func(text string, fail error) *request {
-		return &request{done: make(chan struct{}), run: func(ctx context.Context, tx *sql.Tx) error {
+		return &request{done: make(chan struct{}), run: func(ctx context.Context, tx *txn) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notes (text) VALUES ($1)`, text); err != nil {
 				return err
 			}
@@ -85,17 +85,17 @@ func TestWritesCommitInGroups(t *testing.T) {
 		mu  sync.Mutex
 		txs = map[*sql.Tx]int{}
 	)
-	record := func(_ context.Context, tx *sql.Tx) error {
+	record := func(_ context.Context, tx *txn) error {
 		mu.Lock()
 		defer mu.Unlock()
-		txs[tx]++
+		txs[tx.Tx]++
 		return nil
 	}
 	// A first write holds the writer while the others queue.
 	running, release := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
 	go func() {
-		first <- s.writeTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+		first <- s.writeTx(context.Background(), func(ctx context.Context, tx *txn) error {
 			close(running)
 			<-release
 			return record(ctx, tx)
@@ -215,7 +215,7 @@ func TestWriteWaitsForBusyDatabase(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() {
-				done <- s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+				done <- s.writeTx(ctx, func(ctx context.Context, tx *txn) error {
 					_, err := tx.ExecContext(ctx, `INSERT INTO notes (text) VALUES ('a')`)
 					return err
 				})
@@ -250,4 +250,38 @@ func openBusy(t *testing.T, path string) *Store {
 	s, err := Open(context.Background(), "sqlite:"+path+"?"+shortBusyTimeout)
 	require.NoError(t, err)
 	return s
+}
+
+// A statement prepared while a transaction holds the pool's only
+// connection does not stop the transaction from looking up its own.
+func TestPrepareWhileInTransaction(t *testing.T) {
+	t.Parallel()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "p.db")+"?_pragma=journal_mode(WAL)")
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	s, err := New(db, SQLite)
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	prepared := make(chan error, 1)
+	go func() {
+		_, err := s.prepared(ctx, `SELECT 1`)
+		prepared <- err
+	}()
+	require.Eventually(t, func() bool { return db.Stats().WaitCount > 0 }, 5*time.Second, time.Millisecond, "waiting for the connection")
+	looked := make(chan struct{})
+	go func() {
+		s.inTxStmt(ctx, tx, `SELECT 2`)
+		close(looked)
+	}()
+	select {
+	case <-looked:
+	case <-time.After(5 * time.Second):
+		t.Error("the transaction waited for a statement prepared outside it")
+	}
+	require.NoError(t, tx.Commit())
+	require.NoError(t, <-prepared)
 }

@@ -93,7 +93,7 @@ func (s *Store) convertLegacy(ctx context.Context, db execQuerier, page int) err
 				return fmt.Errorf("dossier %s: %w", d.Code, err)
 			}
 		}
-		if err := s.insertEvents(ctx, db, events); err != nil {
+		if _, err := s.insertRows(ctx, db, tables[eventTable], events); err != nil {
 			return err
 		}
 		after = old[len(old)-1].d.ID
