@@ -133,16 +133,21 @@
 // SQLite has one writer at a time, and with synchronous FULL each commit
 // waits for the disk. A Store therefore runs its creates and appends on
 // one writer goroutine that commits them in groups: it takes every
-// request queued while the previous commit was waiting, runs each inside a
-// savepoint of its own in one transaction, and commits once, so that
-// concurrent receipts share one sync. A request that fails (a conflict, a
-// duplicate ID, an invalid event) rolls back to its savepoint and gets its
-// own error, and the others in its group are committed. A caller whose
+// request queued while the previous commit was waiting, runs them in one
+// transaction, inserting their rows in one statement per table and
+// drawing their day's numbers in one, and commits once, so that
+// concurrent receipts share one sync. If one fails (a conflict, a
+// duplicate ID, an invalid event), the writer rolls the group back and
+// runs its requests again, each inside a savepoint of its own: the one
+// that failed gets its own error, and the others are committed. A caller whose
 // context ends while its request waits, for the writer or for another
 // process's write lock, gives up with nothing written; once the writer
 // has taken the request, the caller waits for the commit, so that an
 // error always means nothing was written. Migrate takes the same write
-// turn.
+// turn. SQLite's lock is not fair between processes, so a store sharing
+// its file with a busy one can wait past the busy timeout: its writer
+// then tries the group again, for as long as its callers wait, rather
+// than fail it.
 //
 // On PostgreSQL, creates are grouped the same way, at most 64 at a time:
 // a create holds its day's sequence row until it commits, so that a

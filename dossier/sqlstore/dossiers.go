@@ -38,29 +38,23 @@ func (s *Store) Create(ctx context.Context, d *dossier.Dossier) error {
 	if err != nil {
 		return err
 	}
-	s.prepare(ctx, s.q.nextSequence, s.q.insertDossier, s.eventsInsert(len(r.events)), s.outboxInsert(len(c.Events)))
-	err = s.group(ctx, c.Code.Agency+" "+c.Code.Date.String(), func(ctx context.Context, tx *sql.Tx) error {
-		var seq int
-		if err := s.inTxStmt(ctx, tx, s.q.nextSequence).QueryRowContext(ctx, c.Code.Agency, c.Code.Date.String()).Scan(&seq); err != nil {
+	s.prepare(ctx, s.q.nextSequence)
+	lock := c.Code.Agency + " " + c.Code.Date.String()
+	err = s.group(ctx, lock, func(ctx context.Context, tx *txn) error {
+		seq, err := tx.seq(ctx, lock, c.Code.Agency, c.Code.Date)
+		if err != nil {
 			return err
 		}
 		c.Code.Seq = seq
 		if !c.Code.Valid() {
 			return fmt.Errorf("%w: agency %q has issued all the numbers of %s", dossier.ErrInvalid, c.Code.Agency, c.Code.Date)
 		}
-		res, err := s.inTxStmt(ctx, tx, s.q.insertDossier).ExecContext(ctx, s.createArgs(r)...)
-		if err != nil {
-			return err
+		tx.insert(dossierTable, s.createArgs(r)...)
+		for _, e := range r.events {
+			tx.insert(eventTable, e...)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return dossier.ErrExists
-		}
-		if err := s.insertOutbox(ctx, tx, c.Code.String(), c.Events); err != nil {
-			return err
-		}
-		return s.insertEvents(ctx, tx, r.events)
+		s.queueOutbox(tx, c.Code.String(), c.Events)
+		return nil
 	})
 	if err != nil {
 		return s.fail("creating a dossier for "+c.Code.Agency, err)
@@ -112,15 +106,26 @@ func (s *Store) read(ctx context.Context, c dossier.Code) (*dossier.Dossier, err
 // *sql.Stmt is safe for concurrent use. Only the store's fixed queries
 // are kept. It takes a connection of the pool: never call it inside a
 // transaction, which may hold the pool's only one.
+//
+// It does not hold the store's lock of statements while it waits for the
+// connection: a transaction that holds one of the pool's connections
+// looks its statements up under that lock, and the pool may have no other.
 func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	s.stmts.Lock()
-	defer s.stmts.Unlock()
-	if st, ok := s.stmts.m[query]; ok {
+	st, ok := s.stmts.m[query]
+	s.stmts.Unlock()
+	if ok {
 		return st, nil
 	}
 	st, err := s.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err // not migrated yet, or the context ended: try again next time
+	}
+	s.stmts.Lock()
+	defer s.stmts.Unlock()
+	if kept, ok := s.stmts.m[query]; ok {
+		st.Close() // another call prepared it meanwhile
+		return kept, nil
 	}
 	if s.stmts.m == nil {
 		s.stmts.m = map[string]*sql.Stmt{}
@@ -172,15 +177,6 @@ func (u unprepared) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 	return u.tx.QueryRowContext(ctx, u.query, args...)
 }
 
-// eventsInsert returns the insert of k events that creates and appends
-// prepare, or "" for more events than they usually write.
-func (s *Store) eventsInsert(k int) string {
-	if k < 1 || k >= len(s.eventInserts) {
-		return ""
-	}
-	return s.eventInserts[k]
-}
-
 // Append implements dossier.Store. It applies the events to the dossier at
 // version, taken from the store's cache of the dossiers it read and wrote
 // last, or read from the database when the cache does not hold that
@@ -217,9 +213,9 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 	if err != nil {
 		return nil, err
 	}
-	s.prepare(ctx, s.q.updateDossier, s.eventsInsert(len(r.events)), s.outboxInsert(len(events)))
-	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := s.inTxStmt(ctx, tx, s.q.updateDossier).ExecContext(ctx, append([]any{d.ID, int64(version)}, s.factArgs(d)...)...)
+	s.prepare(ctx, s.q.updateDossier)
+	err = s.writeTx(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := s.inTxStmt(ctx, tx.Tx, s.q.updateDossier).ExecContext(ctx, append([]any{d.ID, int64(version)}, s.factArgs(d)...)...)
 		if err != nil {
 			return err
 		}
@@ -228,10 +224,11 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 		} else if n == 0 {
 			return dossier.ErrConflict
 		}
-		if err := s.insertOutbox(ctx, tx, c.String(), d.Events[version:]); err != nil {
-			return err
+		for _, e := range r.events {
+			tx.insert(eventTable, e...)
 		}
-		return s.insertEvents(ctx, tx, r.events)
+		s.queueOutbox(tx, c.String(), d.Events[version:])
+		return nil
 	})
 	if err != nil {
 		if errors.Is(err, dossier.ErrConflict) {
@@ -241,34 +238,6 @@ func (s *Store) Append(ctx context.Context, c dossier.Code, version int, events 
 	}
 	s.cache.put(d.Clone())
 	return d, nil
-}
-
-// insertEvents inserts the value lists of events, in batches under the
-// dialects' limits on parameters; the inserts of the few events that
-// creates and appends write are prepared.
-func (s *Store) insertEvents(ctx context.Context, db execQuerier, events [][]any) error {
-	for len(events) > 0 {
-		k := min(len(events), maxEventsPerInsert)
-		args := make([]any, 0, k*eventsEach)
-		for _, e := range events[:k] {
-			args = append(args, e...)
-		}
-		query := s.eventsInsert(k)
-		if query == "" {
-			query = s.q.insertEvents + s.valuesList(k, eventsEach)
-		}
-		var err error
-		if tx, ok := db.(*sql.Tx); ok {
-			_, err = s.inTxStmt(ctx, tx, query).ExecContext(ctx, args...)
-		} else {
-			_, err = db.ExecContext(ctx, query, args...)
-		}
-		if err != nil {
-			return err
-		}
-		events = events[k:]
-	}
-	return nil
 }
 
 // List implements dossier.Store. It streams: one query, whose rows are read

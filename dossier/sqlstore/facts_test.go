@@ -292,7 +292,8 @@ func factsDB(b *testing.B, d Dialect, n int) *Store {
 			_, err := st.Exec(args...)
 			require.NoError(b, err)
 			args = args[:0]
-			require.NoError(b, s.insertEvents(ctx, tx, events))
+			_, err = s.insertRows(ctx, tx, tables[eventTable], events)
+			require.NoError(b, err)
 			events = events[:0]
 		}
 	}

@@ -93,7 +93,10 @@ func (s *Store) convertLegacy(ctx context.Context, db execQuerier, page int) err
 				return fmt.Errorf("dossier %s: %w", d.Code, err)
 			}
 		}
-		if err := s.insertV3Events(ctx, db, events); err != nil {
+		for i := range events {
+			events[i] = events[i][:v3Events.each]
+		}
+		if _, err := s.insertRows(ctx, db, v3Events, events); err != nil {
 			return err
 		}
 		after = old[len(old)-1].d.ID
@@ -332,23 +335,8 @@ func (x *legacyDossier) appointment(note string) (string, time.Time) {
 	return note[:i], at
 }
 
-// insertV3Events inserts converted events into the table as migration 3
-// leaves it: without the columns later migrations add (0006's
-// supplement_by), which no event of the old schema has a value for.
-func (s *Store) insertV3Events(ctx context.Context, db execQuerier, events [][]any) error {
-	const each = 17 // the columns of 0003_history.sql
-	const insert = `INSERT INTO dossier_events (dossier_id, n, occurred_at, kind, actor, from_status, to_status, clock_skew,
-	reason, receiver, step, step_due, due, legal_due, procedure_version, time_limit, regime) VALUES `
-	for len(events) > 0 {
-		k := min(len(events), maxEventsPerInsert)
-		args := make([]any, 0, k*each)
-		for _, e := range events[:k] {
-			args = append(args, e[:each]...)
-		}
-		if _, err := db.ExecContext(ctx, insert+s.valuesList(k, each), args...); err != nil {
-			return err
-		}
-		events = events[k:]
-	}
-	return nil
-}
+// v3Events inserts converted events into the table as migration 3 leaves
+// it: without the columns later migrations add (0006's supplement_by),
+// which no event of the old schema has a value for.
+var v3Events = table{`INSERT INTO dossier_events (dossier_id, n, occurred_at, kind, actor, from_status, to_status, clock_skew,
+	reason, receiver, step, step_due, due, legal_due, procedure_version, time_limit, regime) VALUES `, ``, 17}

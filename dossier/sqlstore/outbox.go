@@ -22,9 +22,10 @@ import (
 // dossier's rows form its queue in event order, and its head is the row
 // with no lower n: only a head is ever leased, so the delivery state is a
 // head's. Create and Append insert the rows in the transaction of their
-// change, so that one never commits without the other; on SQLite, in the
-// savepoint of their request in the group commit, so that a request that
-// fails leaves no row however its neighbours fare.
+// change, so that one never commits without the other; in the group
+// commit, with the rows of the other requests of the group, or, if one
+// of them failed, in the savepoint of their request, so that a request
+// that fails leaves no row however its neighbours fare.
 //
 // The writes (Lease, Ack, Release, Fail, Bury, Retry) go through writeTx,
 // so that on SQLite they take their turn in the group commit with the
@@ -74,6 +75,7 @@ const outboxNext = heads + ` SELECT min(CASE WHEN COALESCE(o.retry_at, $1) > COA
 
 const (
 	insertOutbox = `INSERT INTO dossier_outbox (code, n, at) VALUES `
+	outboxEach   = 3 // values per row of insertOutbox
 	// ackOutbox and releaseOutbox take the entries as a VALUES list of
 	// (code, n, lease_id) and return those that were still held.
 	ackOutbox     = `DELETE FROM dossier_outbox WHERE (code, n, lease_id) IN (VALUES `
@@ -107,38 +109,15 @@ const maxEntriesPerStatement = 1000
 // safe for concurrent use.
 func (s *Store) SetOutbox(on bool) { s.noOutbox.Store(!on) }
 
-// outboxInsert returns the insert of k outbox entries that creates and
-// appends prepare: that of one, what a receipt or an action writes, whose
-// parsing cost a receipt on SQLite a tenth of its time; "" for more.
-func (s *Store) outboxInsert(k int) string {
-	if k != 1 || s.noOutbox.Load() {
-		return ""
-	}
-	return insertOutbox + `($1, $2, $3)`
-}
-
-// insertOutbox records, in tx, the entries of events, the new events of
-// the dossier with code c, in statements under the parameter limits.
-func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, code string, events []dossier.Event) error {
+// queueOutbox adds to t the entries of events, the new events of the
+// dossier with code c.
+func (s *Store) queueOutbox(t *txn, code string, events []dossier.Event) {
 	if s.noOutbox.Load() {
-		return nil
+		return
 	}
-	for len(events) > 0 {
-		k := min(len(events), maxEventsPerInsert)
-		args := make([]any, 0, 3*k)
-		for _, e := range events[:k] {
-			args = append(args, code, int64(e.N), s.timeArg(e.At))
-		}
-		query := s.outboxInsert(k)
-		if query == "" {
-			query = insertOutbox + s.valuesList(k, 3)
-		}
-		if _, err := s.inTxStmt(ctx, tx, query).ExecContext(ctx, args...); err != nil {
-			return err
-		}
-		events = events[k:]
+	for _, e := range events {
+		t.insert(outboxTable, code, int64(e.N), s.timeArg(e.At))
 	}
-	return nil
 }
 
 // Lease implements dossier.Outbox. The lease is a random UUID, so that
@@ -158,7 +137,7 @@ func (s *Store) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 		out  []dossier.OutboxEntry
 		next time.Time
 	)
-	err := s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(ctx context.Context, tx *txn) error {
 		out, next = nil, time.Time{}
 		rows, err := tx.QueryContext(ctx, s.q.leaseOutbox, at, int64(max), id, until)
 		if err != nil {
@@ -227,7 +206,7 @@ func (s *Store) settle(ctx context.Context, doing, stmt string, entries []dossie
 		return err
 	}
 	var held map[string]int // how many times each entry was settled
-	err := s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(ctx context.Context, tx *txn) error {
 		held = map[string]int{}
 		for rest := entries; len(rest) > 0; {
 			k := min(len(rest), maxEntriesPerStatement)
@@ -316,7 +295,7 @@ func (s *Store) change(ctx context.Context, doing string, e dossier.OutboxEntry,
 		return fmt.Errorf("%w: %s", dossier.ErrLeaseLost, k)
 	}
 	args = append(args, e.Code.String(), int64(e.Event), e.LeaseID)
-	err := s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(ctx context.Context, tx *txn) error {
 		return affected(tx.ExecContext(ctx, stmt, args...))
 	})
 	if errors.Is(err, errNoRow) {
@@ -351,7 +330,7 @@ func (s *Store) Retry(ctx context.Context, c dossier.Code, event int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(ctx context.Context, tx *txn) error {
 		return affected(tx.ExecContext(ctx, retryOutbox, c.String(), int64(event)))
 	})
 	if errors.Is(err, errNoRow) {

@@ -8,10 +8,8 @@ import (
 // queries holds a dialect's SQL. Both dialects use $1, $2, … placeholders:
 // modernc.org/sqlite binds $N by number, as PostgreSQL does.
 type queries struct {
-	insertDossier string
 	updateDossier string
 	selectDossier string // up to FROM, to which Get and List add WHERE and ORDER BY
-	insertEvents  string // up to VALUES
 	nextSequence  string
 	orderBy       string
 	factsLast     string
@@ -25,13 +23,15 @@ type queries struct {
 const factColumns = `procedure_version, received_at, due, legal_due, finished_at, returned_at, paused_since,
 	outcome, supplements, facts, status, version`
 
-// ON CONFLICT DO NOTHING with no target covers both the id and the code: a
-// duplicate of either inserts no row, which Create reports as ErrExists
-// without reading driver-specific error codes.
+// insertDossier is up to VALUES; ON CONFLICT DO NOTHING with no target,
+// after the lists, covers both the id and the code: a duplicate of either
+// inserts no row, which Create reports as ErrExists without reading
+// driver-specific error codes.
 const insertDossier = `INSERT INTO dossiers (id, code, agency, day, seq, procedure_code, applicant, channel, return_channel,
-	submitted_at, registered_at, ` + factColumns + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-	ON CONFLICT DO NOTHING`
+	submitted_at, registered_at, ` + factColumns + `) VALUES `
+
+// dossierEach is how many values one dossier's row takes in insertDossier.
+const dossierEach = 23
 
 // updateDossier is the optimistic write: it changes the row only at the
 // version the history had when the new events were applied to it. The
@@ -69,12 +69,13 @@ func selectDossier(events string) string {
 	FROM dossiers d`
 }
 
-// nextSequence draws a number in one statement: the first call of the day
-// inserts 1, the others add one to the row, which the conflict locks until
-// the transaction ends, so concurrent creates, in any process, queue on
-// it, and a create that fails gives its number back as it rolls back.
-const nextSequence = `INSERT INTO dossier_sequences (agency, day, last_seq) VALUES ($1, $2, 1)
-	ON CONFLICT (agency, day) DO UPDATE SET last_seq = dossier_sequences.last_seq + 1
+// nextSequence draws $3 numbers in one statement and returns the last:
+// the first call of the day inserts them, the others add them to the row,
+// which the conflict locks until the transaction ends, so concurrent
+// creates, in any process, queue on it, and a create that fails gives its
+// number back as it rolls back.
+const nextSequence = `INSERT INTO dossier_sequences (agency, day, last_seq) VALUES ($1, $2, $3)
+	ON CONFLICT (agency, day) DO UPDATE SET last_seq = dossier_sequences.last_seq + excluded.last_seq
 	RETURNING last_seq`
 
 // The order of dossier.Less: not yet received first, then by receipt, then
@@ -110,10 +111,8 @@ const insertEvents = `INSERT INTO dossier_events (dossier_id, n, occurred_at, ki
 	reason, receiver, step, step_due, due, legal_due, procedure_version, time_limit, regime, supplement_by) VALUES `
 
 var postgresQueries = queries{
-	insertDossier: insertDossier,
 	updateDossier: updateDossier,
 	selectDossier: selectDossier(postgresEvents),
-	insertEvents:  insertEvents,
 	nextSequence:  nextSequence,
 	orderBy:       orderBy,
 	factsLast:     postgresFactsLast,
@@ -133,9 +132,10 @@ var sqliteQueries = func() queries {
 // eventsEach is how many values one event row takes in insertEvents.
 const eventsEach = 18
 
-// maxEventsPerInsert keeps an insert of many events under the dialects'
-// limits on parameters (65535 for PostgreSQL, 32766 for SQLite).
-const maxEventsPerInsert = 1000
+// maxRowsPerInsert keeps an insert of many rows under the dialects'
+// limits on parameters (65535 for PostgreSQL, 32766 for SQLite): 1000
+// dossiers' rows take 23,000.
+const maxRowsPerInsert = 1000
 
 // valuesList returns "($1, $2, …), (…)" for rows rows of n values each,
 // or, for SQLite, "(?, ?, …), (…)": modernc.org/sqlite looks up the name

@@ -56,10 +56,11 @@ type Store struct {
 	cache   cache
 	stmts   struct {
 		sync.Mutex
-		m map[string]*sql.Stmt // see prepared
+		m     map[string]*sql.Stmt // see prepared
+		texts map[insertKey]string // see insertText
+		cold  []string             // see prepareCold
 	}
-	eventInserts [5]string   // the inserts of 1 to 4 events
-	noOutbox     atomic.Bool // see SetOutbox
+	noOutbox atomic.Bool // see SetOutbox
 
 	// writers lets one SQLite write at a time into the database from this
 	// process: the group commits of writeLoop, the ratings, Migrate.
@@ -219,9 +220,6 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 		s.q = sqliteQueries
 	default:
 		return nil, fmt.Errorf("sqlstore: unknown dialect %d: want PostgreSQL or SQLite", uint8(d))
-	}
-	for k := 1; k < len(s.eventInserts); k++ {
-		s.eventInserts[k] = s.q.insertEvents + s.valuesList(k, eventsEach)
 	}
 	if d == SQLite {
 		s.writers = make(chan struct{}, 1)
