@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,7 @@ type deskStore struct {
 	prunedKeys atomic.Int64 // when pruneKeys last pruned, Unix µs
 	indexer    *indexer
 	log        atomic.Pointer[slog.Logger]
+	stmts      sync.Map // query → *sql.Stmt, see prepared
 }
 
 // newDeskStore uses the database of a SQL store, whose owner closes it
@@ -84,10 +86,34 @@ func newMemoryDeskStore(ctx context.Context) (*deskStore, error) {
 // desk opened it.
 func (ds *deskStore) Close() error {
 	ds.indexer.stop()
+	ds.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	if ds.owned {
 		return ds.db.Close()
 	}
 	return nil
+}
+
+// prepared returns the query prepared, once: for the queries of almost
+// every request (an API token's or a session's officer), which SQLite
+// otherwise parses anew each time, some 0.1 ms, half the cost of checking
+// a token. A statement of the pool prepares itself again on each
+// connection it runs on.
+func (ds *deskStore) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := ds.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := ds.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := ds.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // A deskMigration is one version of the desk's schema. A version, once

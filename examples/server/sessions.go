@@ -77,15 +77,27 @@ func (ds *deskStore) newSession(ctx context.Context, username string, now time.T
 	return value, s, nil
 }
 
+// The officer of a session, and of an API token, with what the checks need.
+const (
+	sessionQuery = `SELECT ` + officerColumns + `, s.csrf, s.created_at, s.seen_at
+		FROM desk_sessions s JOIN desk_officers o ON o.username = s.username
+		WHERE s.id = $1 AND o.disabled = 0`
+	tokenQuery = `SELECT ` + officerColumns + `, t.id, t.used_at
+		FROM desk_tokens t JOIN desk_officers o ON o.username = t.username
+		WHERE t.hash = $1 AND t.revoked_at = 0 AND o.disabled = 0`
+)
+
 // session returns the live session of a cookie's value and its officer, who
 // is not disabled; errNoSession for none, or one that has expired (which it
 // deletes).
 func (ds *deskStore) session(ctx context.Context, value string, now time.Time) (*officer, *session, error) {
 	s := &session{id: digest(value)}
 	var created, seen int64
-	o, err := scanOfficer(ds.db.QueryRowContext(ctx, `SELECT `+officerColumns+`, s.csrf, s.created_at, s.seen_at
-		FROM desk_sessions s JOIN desk_officers o ON o.username = s.username
-		WHERE s.id = $1 AND o.disabled = 0`, s.id), &s.csrf, &created, &seen)
+	st, err := ds.prepared(ctx, sessionQuery)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := scanOfficer(st.QueryRowContext(ctx, s.id), &s.csrf, &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errNoSession
 	}
@@ -156,9 +168,11 @@ func (ds *deskStore) addToken(ctx context.Context, username, name, value string,
 func (ds *deskStore) tokenOfficer(ctx context.Context, value string, now time.Time) (*officer, error) {
 	var id string
 	var used int64
-	o, err := scanOfficer(ds.db.QueryRowContext(ctx, `SELECT `+officerColumns+`, t.id, t.used_at
-		FROM desk_tokens t JOIN desk_officers o ON o.username = t.username
-		WHERE t.hash = $1 AND t.revoked_at = 0 AND o.disabled = 0`, digest(value)), &id, &used)
+	st, err := ds.prepared(ctx, tokenQuery)
+	if err != nil {
+		return nil, err
+	}
+	o, err := scanOfficer(st.QueryRowContext(ctx, digest(value)), &id, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoSession
 	}
