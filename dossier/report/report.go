@@ -280,10 +280,11 @@ func facts(ctx context.Context, s dossier.Store, p Period) iter.Seq2[dossier.Fac
 	}
 }
 
-// readBatch is how many dossiers readAll asks List for at a time: on a
-// million dossiers, batches of 128, 512 and 2048 read 4,096 of them in 75 %,
-// 63 % and 62 % of the time of a Get each on SQLite, and in 37 %, 33 % and
-// 45 % on PostgreSQL (BENCHMARKS.md).
+// readBatch is how many dossiers readAll asks List for at a time. On a
+// million dossiers, batches of 128 to 2,048 read late ones in 60–80 % of
+// the time of a Get each on SQLite and 35–45 % on PostgreSQL, no size
+// clearly best over runs (BenchmarkSQLiteReadLate in dossier/sqlstore);
+// 512 keeps few dossiers in memory at once.
 const readBatch = 512
 
 // readAll reads the dossiers of codes in full, readBatch at a time
