@@ -3,6 +3,7 @@ package dossier
 import (
 	"context"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/motcua/motcua/procedure"
@@ -131,6 +132,12 @@ type Filter struct {
 	Status                   Status            // zero: any
 	Procedure                string            // "": any
 	Channel                  procedure.Channel // zero: any
+	// Codes, if not nil, selects only the dossiers of these codes, so that
+	// a caller reads many named dossiers in one List rather than a Get
+	// each. An empty non-nil slice selects nothing; unknown codes select
+	// nothing, and a code given twice selects its dossier once. The order
+	// is List's, whatever the order of Codes.
+	Codes []Code
 }
 
 // Match reports whether d passes f. Stores may use it, or translate f into
@@ -142,7 +149,8 @@ func (f Filter) Match(d *Dossier) bool {
 		!f.ReceivedTo.IsZero() && (r.IsZero() || !r.Before(f.ReceivedTo)),
 		f.Status != 0 && d.st.status != f.Status,
 		f.Procedure != "" && d.Procedure != f.Procedure,
-		f.Channel != 0 && d.Channel != f.Channel:
+		f.Channel != 0 && d.Channel != f.Channel,
+		f.Codes != nil && !slices.Contains(f.Codes, d.Code):
 		return false
 	}
 	return true

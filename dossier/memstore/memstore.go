@@ -153,19 +153,7 @@ func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.D
 			return
 		}
 		s.mu.RLock()
-		lo, hi := 0, len(s.order)
-		if !f.ReceivedFrom.IsZero() {
-			lo = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt().Before(f.ReceivedFrom) })
-		}
-		if !f.ReceivedTo.IsZero() {
-			hi = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt().Before(f.ReceivedTo) })
-		}
-		snap := make([]*dossier.Dossier, 0, max(0, hi-lo))
-		for _, d := range s.order[lo:max(lo, hi)] {
-			if f.Match(d) {
-				snap = append(snap, d) // stored copies are replaced, never changed
-			}
-		}
+		snap := s.match(f)
 		s.mu.RUnlock()
 		for _, d := range snap {
 			if err := ctx.Err(); err != nil {
@@ -177,6 +165,45 @@ func (s *Store) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.D
 			}
 		}
 	}
+}
+
+// match returns the stored copies that f selects, in List order; they
+// are replaced, never changed. Filter.Codes are looked up, not matched
+// against every dossier. s.mu must be held.
+func (s *Store) match(f dossier.Filter) []*dossier.Dossier {
+	var snap []*dossier.Dossier
+	if f.Codes != nil {
+		codes := f.Codes
+		f.Codes = nil
+		for _, c := range codes {
+			if e := s.byCode[c]; e != nil && f.Match(e.d) {
+				snap = append(snap, e.d)
+			}
+		}
+		slices.SortFunc(snap, func(a, b *dossier.Dossier) int {
+			switch {
+			case dossier.Less(a, b):
+				return -1
+			case dossier.Less(b, a):
+				return 1
+			}
+			return 0 // the same dossier
+		})
+		return slices.Compact(snap) // a code given twice
+	}
+	lo, hi := 0, len(s.order)
+	if !f.ReceivedFrom.IsZero() {
+		lo = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt().Before(f.ReceivedFrom) })
+	}
+	if !f.ReceivedTo.IsZero() {
+		hi = sort.Search(len(s.order), func(i int) bool { return !s.order[i].ReceivedAt().Before(f.ReceivedTo) })
+	}
+	for _, d := range s.order[lo:max(lo, hi)] {
+		if f.Match(d) {
+			snap = append(snap, d)
+		}
+	}
+	return snap
 }
 
 // ListFacts implements dossier.FactStore. It yields from a snapshot taken

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"math"
 	"sync"
 	"testing"
@@ -265,7 +266,8 @@ func TestAnalysesJSON(t *testing.T) {
 	assert.Equal(t, a.Late.Total.Late, back.Late.Total.Late)
 }
 
-// getFails is a store whose reads of one dossier fail.
+// getFails is a store whose reads of one dossier fail: Get, and a List
+// of the codes that holds it, after the dossiers before it.
 type getFails struct {
 	dossier.Store
 	code dossier.Code
@@ -277,6 +279,20 @@ func (s getFails) Get(ctx context.Context, c dossier.Code) (*dossier.Dossier, er
 		return nil, s.err
 	}
 	return s.Store.Get(ctx, c)
+}
+
+func (s getFails) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.Dossier, error] {
+	return func(yield func(*dossier.Dossier, error) bool) {
+		for d, err := range s.Store.List(ctx, f) {
+			if err == nil && f.Codes != nil && d.Code == s.code {
+				yield(nil, s.err)
+				return
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
 }
 
 // The analyses that read dossiers in full fail when a read fails, and
@@ -298,6 +314,10 @@ func TestAnalysesReadErrors(t *testing.T) {
 	}
 	require.False(t, late.IsZero() || paused.IsZero(), "the year has late and paused dossiers")
 	errDown := errors.New("the disk is gone")
+	analyze := func(q report.Query) error {
+		_, err := report.Analyze(ctx, q, report.QualityInput{Satisfied: report.Share{Part: 1, Whole: 1}})
+		return err
+	}
 	tests := []struct {
 		name string
 		code dossier.Code
@@ -305,10 +325,8 @@ func TestAnalysesReadErrors(t *testing.T) {
 	}{
 		{"Late", late, func(q report.Query) error { _, err := report.Late(ctx, q); return err }},
 		{"Cuts", paused, func(q report.Query) error { _, err := report.Cuts(ctx, q); return err }},
-		{"Analyze, late", late, func(q report.Query) error {
-			_, err := report.Analyze(ctx, q, report.QualityInput{Satisfied: report.Share{Part: 1, Whole: 1}})
-			return err
-		}},
+		{"Analyze, late", late, analyze},
+		{"Analyze, paused", paused, analyze},
 	}
 	for _, tt := range tests {
 		q := q
@@ -316,5 +334,50 @@ func TestAnalysesReadErrors(t *testing.T) {
 		err := tt.run(q)
 		assert.ErrorIs(t, err, errDown, tt.name)
 		assert.ErrorContains(t, err, tt.code.String(), tt.name)
+	}
+}
+
+// listFails is a store whose Lists of named dossiers fail after yielding
+// half of them, or leave them out.
+type listFails struct {
+	dossier.Store
+	err error // nil: leave them out
+}
+
+func (s listFails) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.Dossier, error] {
+	return func(yield func(*dossier.Dossier, error) bool) {
+		n := 0
+		for d, err := range s.Store.List(ctx, f) {
+			if f.Codes != nil && err == nil {
+				if n++; n > len(f.Codes)/2 {
+					if s.err != nil {
+						yield(nil, s.err)
+					}
+					return
+				}
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+}
+
+// The analyses read again one at a time the dossiers that a batch read
+// failed to give, and come out the same.
+func TestAnalysesReadAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	q := yearQuery(t)
+	in := report.QualityInput{Satisfied: report.Share{Part: 1, Whole: 1}}
+	want, err := report.Analyze(ctx, q, in)
+	require.NoError(t, err)
+	require.NotZero(t, want.Late.Total.Late)
+	for _, s := range []listFails{{q.Store, errors.New("the network is gone")}, {q.Store, nil}} {
+		q := q
+		q.Store = s
+		got, err := report.Analyze(ctx, q, in)
+		require.NoError(t, err, "List failing with %v", s.err)
+		assert.Equal(t, want, got, "List failing with %v", s.err)
 	}
 }

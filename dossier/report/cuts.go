@@ -113,7 +113,7 @@ func (c Cut) String() string {
 // The Cuts are ordered by procedure code, then limit; with none to judge
 // the slice is empty, not nil. The pass reads the
 // facts, then in full only the dossiers that paused, of the procedures
-// with enough dossiers.
+// with enough dossiers, many in each Store.List (dossier.Filter.Codes).
 func Cuts(ctx context.Context, q Query) ([]Cut, error) {
 	if err := q.checkAnalysis(); err != nil {
 		return nil, err
@@ -214,19 +214,29 @@ func (p *cutsPass) finish(ctx context.Context) ([]Cut, error) {
 			x.times = append(x.times, a.times...)
 		}
 	}
-	day := p.q.Calendar.DayLength()
-	cuts := []Cut{}
+	var (
+		codes []dossier.Code
+		times []*time.Duration // the time used by each of codes
+	)
 	for k, x := range groups {
 		if len(x.times) < p.opt.MinResolved {
+			delete(groups, k)
 			continue
 		}
 		for _, q := range x.paused {
-			d, err := p.q.Store.Get(ctx, q.code)
-			if err != nil {
-				return nil, fmt.Errorf("report: reading paused dossier %s: %w", q.code, err)
-			}
-			x.times[q.i] -= pausedTime(d, p.q.Calendar)
+			codes = append(codes, q.code)
+			times = append(times, &x.times[q.i])
 		}
+	}
+	err := readAll(ctx, p.q.Store, codes, "paused dossier", func(i int, d *dossier.Dossier) {
+		*times[i] -= pausedTime(d, p.q.Calendar)
+	})
+	if err != nil {
+		return nil, err
+	}
+	day := p.q.Calendar.DayLength()
+	cuts := []Cut{}
+	for k, x := range groups {
 		unit := day
 		if k.limit.Unit() == sla.UnitWorkingHours {
 			unit = time.Hour

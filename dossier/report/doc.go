@@ -96,7 +96,8 @@
 // other Store they list the dossiers and take their facts. Each makes one
 // pass over the facts and looks each procedure version up in the catalogue
 // once. Late then reads in full only the late dossiers, for their control
-// slips, and Cuts only the dossiers that paused, for their pauses. Analyze
+// slips, and Cuts only the dossiers that paused, for their pauses, 512 in
+// each Store.List (dossier.Filter.Codes) rather than a Store.Get each. Analyze
 // computes the statistics and every analysis but ByMonth in a single
 // pass, for a report that shows them all.
 //

@@ -3,7 +3,6 @@ package report
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -79,7 +78,8 @@ type StepLoss struct {
 
 // Late analyses the period's late dossiers (see LateAnalysis). It finds
 // them from the dossiers' facts in one pass, as Compute does, then reads
-// only the late ones in full (Store.Get) for their control slips. Query.By
+// only the late ones in full for their control slips, many in each
+// Store.List (dossier.Filter.Codes). Query.By
 // is ignored; Query.Catalog, if set, names the procedures.
 func Late(ctx context.Context, q Query) (*LateAnalysis, error) {
 	if err := q.checkAnalysis(); err != nil {
@@ -152,11 +152,12 @@ func (p *latePass) finish(ctx context.Context) (*LateAnalysis, error) {
 		}
 		return m[key]
 	}
-	for _, l := range p.lates {
-		d, err := p.q.Store.Get(ctx, l.code)
-		if err != nil {
-			return nil, fmt.Errorf("report: reading late dossier %s: %w", l.code, err)
-		}
+	codes := make([]dossier.Code, len(p.lates))
+	for i, l := range p.lates {
+		codes[i] = l.code
+	}
+	err := readAll(ctx, p.q.Store, codes, "late dossier", func(i int, d *dossier.Dossier) {
+		l := p.lates[i]
 		losses := blame(d, l.procedure, l.overrun, p.q.Calendar)
 		for _, x := range []*lateAcc{all, acc(byProc, l.procedure, l.name), acc(byAgency, l.agency, l.agency)} {
 			x.add(l.overrun, losses)
@@ -168,6 +169,9 @@ func (p *latePass) finish(ctx context.Context) (*LateAnalysis, error) {
 			}
 			bySteps[k].add(l.overrun, []StepLoss{s})
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	a := &LateAnalysis{Period: p.q.Period, Total: all.group(p.total)}

@@ -2,9 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dossier/report"
 	"github.com/motcua/motcua/sla"
 )
@@ -54,5 +59,49 @@ func benchAnalyze(b *testing.B, d Dialect) {
 		if l := a.Late.Total; l.Late < reportDossiers/31 || l.Steps[0].Step != factsSteps[1].Name {
 			b.Fatalf("found %d late dossiers, %+v first; want about %d, %q", l.Late, l.Steps[0], reportDossiers/30, factsSteps[1].Name)
 		}
+	}
+}
+
+// Reading 4,096 of factsDB's late and paused dossiers in full, as Late and
+// Cuts do: a Get each, or a List of named dossiers (dossier.Filter.Codes)
+// per batch, which sizes report's batches.
+func BenchmarkSQLiteReadLate(b *testing.B)   { benchReadLate(b, SQLite) }
+func BenchmarkPostgresReadLate(b *testing.B) { benchReadLate(b, PostgreSQL) }
+
+func benchReadLate(b *testing.B, d Dialect) {
+	ctx := context.Background()
+	q := reportQuery(b, d)
+	s := q.Store.(*Store)
+	var codes []dossier.Code
+	for f, err := range s.ListFacts(ctx, q.Period.From, q.Period.To) {
+		require.NoError(b, err)
+		if f.Pauses > 0 || f.Outcome == dossier.Resolved && f.FinishedAt.After(f.LegalDue) {
+			codes = append(codes, f.Code)
+		}
+		if len(codes) == 4096 {
+			break
+		}
+	}
+	b.Run("Get", func(b *testing.B) {
+		for b.Loop() {
+			for _, c := range codes {
+				_, err := s.Get(ctx, c)
+				require.NoError(b, err)
+			}
+		}
+	})
+	for _, k := range []int{128, 512, 2048} {
+		b.Run(fmt.Sprintf("List%d", k), func(b *testing.B) {
+			for b.Loop() {
+				n := 0
+				for batch := range slices.Chunk(codes, k) {
+					for _, err := range s.List(ctx, dossier.Filter{Codes: batch}) {
+						require.NoError(b, err)
+						n++
+					}
+				}
+				require.Equal(b, len(codes), n)
+			}
+		})
 	}
 }

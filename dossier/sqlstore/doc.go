@@ -96,8 +96,11 @@
 // filter has an index led by its column and followed by received_at
 // (dossiers_status, dossiers_procedure, dossiers_channel), so a filter over
 // a period is a range scan too; the planner sorts that range, which is
-// small. Get reads by the unique code; the events of a dossier are the
-// primary key range (dossier_id, n) of dossier_events. ListFacts reads the
+// small. Get reads by the unique code, and so does a List of named
+// dossiers (dossier.Filter.Codes, one parameter: a text[] for PostgreSQL's
+// code = ANY, a JSON array for SQLite's json_each), then sorts them; the
+// events of a dossier are the primary key range (dossier_id, n) of
+// dossier_events. ListFacts reads the
 // index dossiers_live, on the finish time (open dossiers last) and the
 // registration time, which holds the packed facts too (INCLUDE in
 // PostgreSQL, with finished_at, without which PostgreSQL would fetch

@@ -312,6 +312,9 @@ func (s *Store) listQuery(f dossier.Filter) (string, []any) {
 	if f.Channel != 0 {
 		add("d.channel = ?", int64(f.Channel))
 	}
+	if f.Codes != nil {
+		add(s.codesCond(f.Codes))
+	}
 	query := s.q.selectDossier
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")

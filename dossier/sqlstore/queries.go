@@ -1,8 +1,11 @@
 package sqlstore
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/motcua/motcua/dossier"
 )
 
 // queries holds a dialect's SQL. Both dialects use $1, $2, … placeholders:
@@ -165,4 +168,20 @@ func (s *Store) valuesList(rows, n int) string {
 		b.WriteByte(')')
 	}
 	return b.String()
+}
+
+// codesCond is the condition of dossier.Filter.Codes on d.code, as one
+// parameter whatever the number of codes: a text[] for PostgreSQL, which
+// d.code = ANY looks up in the code's unique index; a JSON array for
+// SQLite, whose json_each rows IN looks up in it.
+func (s *Store) codesCond(codes []dossier.Code) (string, any) {
+	strs := make([]string, len(codes))
+	for i, c := range codes {
+		strs[i] = c.String()
+	}
+	if s.dialect == PostgreSQL {
+		return "d.code = ANY(?)", strs
+	}
+	b, _ := json.Marshal(strs) // strings always marshal
+	return "d.code IN (SELECT value FROM json_each(?))", string(b)
 }

@@ -654,6 +654,19 @@ func testListFilters(t *testing.T, s dossier.Store) {
 		return base.Add(time.Duration(m)*time.Minute + time.Duration(m)*time.Microsecond)
 	}
 	code := func(seq int) string { return dossier.Code{Agency: agency, Date: sla.DateOf(base), Seq: seq}.String() }
+	codes := func(seqs ...int) []dossier.Code {
+		var out []dossier.Code
+		for _, n := range seqs {
+			out = append(out, dossier.Code{Agency: agency, Date: sla.DateOf(base), Seq: n})
+		}
+		return out
+	}
+	// More codes than a statement takes parameters (65,535 in PostgreSQL,
+	// 32,766 in SQLite), 4 the only one stored.
+	manyCodes := make([]int, 70_000)
+	for i := range manyCodes {
+		manyCodes[i] = 4 + 3*i
+	}
 	tests := []struct {
 		name string
 		f    dossier.Filter
@@ -671,6 +684,13 @@ func testListFilters(t *testing.T, s dossier.Store) {
 		{"channel", dossier.Filter{Channel: procedure.Online}, []string{code(1), code(3), code(5)}},
 		{"all at once", dossier.Filter{ReceivedFrom: base, Channel: procedure.Online, Procedure: "1.001193", Status: dossier.Received}, []string{code(1), code(5)}},
 		{"nothing", dossier.Filter{Procedure: "9.999999"}, nil},
+		{"codes, in List's order", dossier.Filter{Codes: codes(6, 1, 4)}, []string{code(1), code(4), code(6)}},
+		{"codes, none", dossier.Filter{Codes: []dossier.Code{}}, nil},
+		{"codes, unknown ones skipped", dossier.Filter{Codes: append(codes(2, 7), dossier.Code{},
+			dossier.Code{Agency: "000.00.99.H26", Date: sla.DateOf(base), Seq: 2})}, []string{code(2)}},
+		{"codes, a duplicate once", dossier.Filter{Codes: codes(3, 3, 5, 3)}, []string{code(3), code(5)}},
+		{"codes and the other fields", dossier.Filter{Codes: codes(1, 2, 3, 4, 5), ReceivedFrom: at(20), Channel: procedure.Online}, []string{code(3), code(5)}},
+		{"codes, many", dossier.Filter{Codes: append(codes(manyCodes...), codes(2)...)}, []string{code(2), code(4)}},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, collect(t, s, tt.f), tt.name)
