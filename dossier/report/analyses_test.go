@@ -8,6 +8,7 @@ import (
 	"iter"
 	"math"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -380,4 +381,49 @@ func TestAnalysesReadAgain(t *testing.T) {
 		require.NoError(t, err, "List failing with %v", s.err)
 		assert.Equal(t, want, got, "List failing with %v", s.err)
 	}
+}
+
+// ignoresCodes is a Store written before Filter.Codes: it lists every
+// dossier, and counts those it gives to lists asked for codes.
+type ignoresCodes struct {
+	dossier.Store
+	given *atomic.Int64
+}
+
+func (s ignoresCodes) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossier.Dossier, error] {
+	if f.Codes == nil {
+		return s.Store.List(ctx, f)
+	}
+	f.Codes = nil
+	return func(yield func(*dossier.Dossier, error) bool) {
+		for d, err := range s.Store.List(ctx, f) {
+			s.given.Add(1)
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+}
+
+// The analyses come out the same on a Store that does not know
+// Filter.Codes, and stop asking it for batches at the first dossier that
+// shows it, rather than reading the whole store once a batch.
+func TestAnalysesStoreWithoutCodes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	q := yearQuery(t)
+	in := report.QualityInput{Satisfied: report.Share{Part: 1, Whole: 1}}
+	want, err := report.Analyze(ctx, q, in)
+	require.NoError(t, err)
+	all := 0
+	for _, err := range q.Store.List(ctx, dossier.Filter{}) {
+		require.NoError(t, err)
+		all++
+	}
+	var given atomic.Int64
+	q.Store = ignoresCodes{q.Store, &given}
+	got, err := report.Analyze(ctx, q, in)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.Less(t, given.Load(), int64(all), "the store's %d dossiers were read whole for a batch", all)
 }

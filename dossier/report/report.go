@@ -291,16 +291,29 @@ const readBatch = 512
 // (dossier.Filter.Codes), and calls f with each and its index in codes, in
 // the order of codes. what names them in errors. The dossiers of a batch
 // whose List fails, or that it left out, are read again one at a time with
-// Get, so that an error names the dossier that failed.
+// Get, so that an error names the dossier that failed. A Store that lists
+// a dossier it was not asked for does not know Filter.Codes (one written
+// before it): the rest are read with Get, rather than the whole store once
+// a batch.
 func readAll(ctx context.Context, s dossier.Store, codes []dossier.Code, what string, f func(i int, d *dossier.Dossier)) error {
+	batches := true
 	for lo := 0; lo < len(codes); lo += readBatch {
 		batch := codes[lo:min(lo+readBatch, len(codes))]
 		got := make(map[dossier.Code]*dossier.Dossier, len(batch))
-		for d, err := range s.List(ctx, dossier.Filter{Codes: batch}) {
-			if err != nil {
-				break
+		if batches {
+			for _, c := range batch {
+				got[c] = nil
 			}
-			got[d.Code] = d
+			for d, err := range s.List(ctx, dossier.Filter{Codes: batch}) {
+				if err != nil {
+					break
+				}
+				if _, asked := got[d.Code]; !asked {
+					batches = false
+					break
+				}
+				got[d.Code] = d
+			}
 		}
 		for i, c := range batch {
 			d := got[c]

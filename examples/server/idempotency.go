@@ -47,7 +47,7 @@ const (
 
 var (
 	errBadIdempotencyKey = badRequest("invalid-idempotency-key", "Idempotency-Key không hợp lệ",
-		"Idempotency-Key phải là một chuỗi 1–255 ký tự ASCII nhìn thấy được (không dấu cách), ví dụ một UUID, và chỉ gửi một lần.")
+		"Idempotency-Key phải là một chuỗi 1–255 ký tự ASCII nhìn thấy được (không dấu cách), ví dụ một UUID, và yêu cầu chỉ có một tiêu đề Idempotency-Key.")
 	errIdempotencyKeyReused = &problem{
 		Type: problemType("idempotency-key-reused"), Title: "Idempotency-Key đã được dùng cho yêu cầu khác",
 		Status: http.StatusUnprocessableEntity,
@@ -143,8 +143,8 @@ func fingerprint(parts ...string) string {
 // refuse answers a reused key or one in flight.
 func (s *server) runOnce(w http.ResponseWriter, r *http.Request, key, fp string, keep func(status int) bool,
 	refuse func(http.ResponseWriter, *http.Request, error), h http.HandlerFunc) {
-	username := signedIn(r).officer.Username
-	first, err := s.desk.claimKey(r.Context(), username, key, fp, s.now())
+	c := claim{username: signedIn(r).officer.Username, key: key, fingerprint: fp, at: micros(s.now())}
+	first, err := s.desk.claimKey(r.Context(), c)
 	if err != nil {
 		refuse(w, r, err)
 		return
@@ -160,16 +160,16 @@ func (s *server) runOnce(w http.ResponseWriter, r *http.Request, key, fp string,
 		return
 	}
 
-	rec := &answerWriter{ResponseWriter: w}
-	h(rec, r)
-	// The answer is recorded, or the key freed, even when the client has
-	// gone: a client that gave up is the one that will retry.
+	// The request runs to its end, and its answer is recorded or the key
+	// freed, even when the client has gone: a client that gave up is the
+	// one that will retry, and a write cut short by its going could have
+	// committed all the same.
 	ctx := context.WithoutCancel(r.Context())
+	rec := &answerWriter{ResponseWriter: w}
+	h(rec, r.WithContext(ctx))
 	status := cmp.Or(rec.status, http.StatusOK)
 	if !keep(status) {
-		if err := s.desk.releaseKey(ctx, username, key); err != nil {
-			logFailure(r, "freeing an idempotency key", err)
-		}
+		s.desk.settle(ctx, c, nil)
 		return
 	}
 	a := &answer{Status: status, Header: map[string]string{}, Body: rec.body.Bytes()}
@@ -178,9 +178,7 @@ func (s *server) runOnce(w http.ResponseWriter, r *http.Request, key, fp string,
 			a.Header[name] = v
 		}
 	}
-	if err := s.desk.recordAnswer(ctx, username, key, a); err != nil {
-		logger(r.Context()).Error("recording an idempotent answer", "err", err)
-	}
+	s.desk.settle(ctx, c, a)
 }
 
 // answerWriter passes a response through and keeps a copy of it.
@@ -207,23 +205,33 @@ func (a *answerWriter) Write(b []byte) (int, error) {
 	return a.ResponseWriter.Write(b)
 }
 
-// claimKey claims an officer's key for the request with the fingerprint,
-// and returns nil when it did: the request runs. Otherwise it returns the
-// answer recorded for the key, errIdempotencyKeyReused when the key came
-// with another request, or errIdempotencyInFlight when that request has not
-// answered yet. A key kept longer than idempotencyKeep, or claimed longer
-// than idempotencyAbandon ago and never answered, is claimed again.
-func (ds *deskStore) claimKey(ctx context.Context, username, key, fp string, now time.Time) (*answer, error) {
+// A claim is a request's hold on an officer's key: the request's
+// fingerprint, and when it claimed the key (Unix µs), which tell it from a
+// later claim of the same key once this one was abandoned.
+type claim struct {
+	username, key, fingerprint string
+	at                         int64
+}
+
+// claimKey claims an officer's key for the request, and returns nil when it
+// did: the request runs. Otherwise it returns the answer recorded for the
+// key, errIdempotencyKeyReused when the key came with another request, or
+// errIdempotencyInFlight when that request has not answered yet. A key kept
+// longer than idempotencyKeep, or claimed longer than idempotencyAbandon
+// ago and never answered, is claimed again.
+func (ds *deskStore) claimKey(ctx context.Context, c claim) (*answer, error) {
+	now := fromMicros(c.at)
 	if err := ds.pruneKeys(ctx, now); err != nil {
 		return nil, err
 	}
+	username, key, fp := c.username, c.key, c.fingerprint
 	for range 3 {
 		res, err := ds.db.ExecContext(ctx, `INSERT INTO desk_idempotency
 			(username, idempotency_key, fingerprint, status, header, body, created_at) VALUES ($1, $2, $3, 0, '', '', $4)
 			ON CONFLICT (username, idempotency_key) DO UPDATE
 			SET fingerprint = excluded.fingerprint, status = 0, header = '', body = '', created_at = excluded.created_at
 			WHERE desk_idempotency.created_at <= $5 OR (desk_idempotency.status = 0 AND desk_idempotency.created_at <= $6)`,
-			username, key, fp, micros(now), micros(now.Add(-idempotencyKeep)), micros(now.Add(-idempotencyAbandon)))
+			username, key, fp, c.at, micros(now.Add(-idempotencyKeep)), micros(now.Add(-idempotencyAbandon)))
 		if err := insertedOne(res, err, errIdempotencyInFlight); err == nil {
 			return nil, nil
 		} else if !errors.Is(err, errIdempotencyInFlight) {
@@ -254,20 +262,44 @@ func (ds *deskStore) claimKey(ctx context.Context, username, key, fp string, now
 	return nil, errIdempotencyInFlight
 }
 
-// recordAnswer keeps the answer to the request that claimed the key.
-func (ds *deskStore) recordAnswer(ctx context.Context, username, key string, a *answer) error {
+// settle ends a claim: it records the answer, or frees the key when a is
+// nil (an answer not worth keeping). It touches the claim only, not a later
+// one of the same key. A claim left unsettled would be claimed again after
+// idempotencyAbandon and its request run a second time, so a failure (the
+// database busy or down) is tried again in the background, with backoff,
+// for half that time, and then logged.
+func (ds *deskStore) settle(ctx context.Context, c claim, a *answer) {
+	if err := ds.settleOnce(ctx, c, a); err == nil {
+		return
+	}
+	go func() {
+		wait, until := 10*time.Millisecond, time.Now().Add(idempotencyAbandon/2)
+		for {
+			time.Sleep(wait)
+			err := ds.settleOnce(ctx, c, a)
+			if err == nil {
+				return
+			}
+			if wait = min(2*wait, time.Second); time.Now().Add(wait).After(until) {
+				ds.logger().Error("settling an idempotency key", "username", c.username, "err", err)
+				return
+			}
+		}
+	}()
+}
+
+func (ds *deskStore) settleOnce(ctx context.Context, c claim, a *answer) error {
+	const this = `username = $1 AND idempotency_key = $2 AND fingerprint = $3 AND created_at = $4 AND status = 0`
+	if a == nil {
+		_, err := ds.db.ExecContext(ctx, `DELETE FROM desk_idempotency WHERE `+this, c.username, c.key, c.fingerprint, c.at)
+		return err
+	}
 	header, err := json.Marshal(a)
 	if err != nil {
 		return err
 	}
-	_, err = ds.db.ExecContext(ctx, `UPDATE desk_idempotency SET status = $3, header = $4, body = $5
-		WHERE username = $1 AND idempotency_key = $2 AND status = 0`, username, key, a.Status, string(header), string(a.Body))
-	return err
-}
-
-// releaseKey frees a key whose request gave an answer not worth keeping.
-func (ds *deskStore) releaseKey(ctx context.Context, username, key string) error {
-	_, err := ds.db.ExecContext(ctx, `DELETE FROM desk_idempotency WHERE username = $1 AND idempotency_key = $2 AND status = 0`, username, key)
+	_, err = ds.db.ExecContext(ctx, `UPDATE desk_idempotency SET status = $5, header = $6, body = $7 WHERE `+this,
+		c.username, c.key, c.fingerprint, c.at, a.Status, string(header), string(a.Body))
 	return err
 }
 

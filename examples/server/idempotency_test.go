@@ -229,14 +229,31 @@ func TestIdempotencyAbandonedClaim(t *testing.T) {
 	d := newDesk(t)
 	ctx := context.Background()
 	ds := d.store.Desk()
-	a, err := ds.claimKey(ctx, "canbo", "k", "fp", monday0900)
+	at := func(t time.Time, fp string) claim {
+		return claim{username: "canbo", key: "k", fingerprint: fp, at: micros(t)}
+	}
+	first := at(monday0900, "fp")
+	a, err := ds.claimKey(ctx, first)
 	require.NoError(t, err)
 	require.Nil(t, a)
-	_, err = ds.claimKey(ctx, "canbo", "k", "fp", monday0900.Add(idempotencyAbandon-time.Second))
+	_, err = ds.claimKey(ctx, at(monday0900.Add(idempotencyAbandon-time.Second), "fp"))
 	require.ErrorIs(t, err, errIdempotencyInFlight)
-	a, err = ds.claimKey(ctx, "canbo", "k", "fp", monday0900.Add(idempotencyAbandon))
+	// The same request retried: the same fingerprint, a later claim.
+	second := at(monday0900.Add(idempotencyAbandon), "fp")
+	a, err = ds.claimKey(ctx, second)
 	require.NoError(t, err)
 	assert.Nil(t, a, "claimed again")
+
+	// The first request ends at last: its answer is not the second's.
+	ds.settle(ctx, first, &answer{Status: http.StatusCreated, Header: map[string]string{}, Body: []byte("the first")})
+	ds.settle(ctx, first, nil)
+	_, err = ds.claimKey(ctx, at(monday0900.Add(idempotencyAbandon+time.Second), "fp"))
+	require.ErrorIs(t, err, errIdempotencyInFlight, "the second claim stands")
+	ds.settle(ctx, second, &answer{Status: http.StatusCreated, Header: map[string]string{}, Body: []byte("the second")})
+	a, err = ds.claimKey(ctx, at(monday0900.Add(idempotencyAbandon+time.Second), "fp"))
+	require.NoError(t, err)
+	require.NotNil(t, a)
+	assert.Equal(t, "the second", string(a.Body))
 }
 
 // Malformed keys are a 400 and act on nothing.
