@@ -35,6 +35,12 @@ type request struct {
 	state atomic.Int32 // queued, then taken by the writer or given up by the caller
 	err   error        // set by the writer before done closes
 	done  chan struct{}
+
+	// A caller that gives up while the writer holds its request sets
+	// gaveUp (cause first): the writer then ends the request with cause
+	// instead of queuing it again when the database is busy.
+	cause  error
+	gaveUp atomic.Bool
 }
 
 const (
@@ -95,6 +101,8 @@ func (s *Store) group(ctx context.Context, lock string, f txFunc) error {
 		return ErrClosed
 	}
 	giveUp := func(err error) error {
+		r.cause = err
+		r.gaveUp.Store(true)
 		if r.state.CompareAndSwap(queued, abandoned) {
 			return err
 		}
@@ -244,6 +252,13 @@ func (s *Store) try(ctx context.Context, batch []*request) ([]*request, error) {
 	if errors.Is(err, errBusy) {
 		for _, r := range live {
 			r.err = nil
+			if r.gaveUp.Load() {
+				// Its caller waits for the outcome: nothing was written.
+				r.err = r.cause
+				r.state.Store(abandoned)
+				close(r.done)
+				continue
+			}
 			r.state.Store(queued) // its caller may give up again
 		}
 	}

@@ -188,6 +188,16 @@ func TestWriteWaitsForBusyDatabase(t *testing.T) {
 			return s
 		}},
 		{name: "caller gives up", open: openBusy, timeout: 100 * time.Millisecond, want: context.DeadlineExceeded},
+		{name: "caller gives up during a statement", open: func(t *testing.T, path string) *Store {
+			// The insert waits 200 ms for the lock, the caller 100 ms: it
+			// gives up while the writer holds its request.
+			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(200)&_pragma=journal_mode(WAL)")
+			require.NoError(t, err)
+			t.Cleanup(func() { db.Close() })
+			s, err := New(db, SQLite)
+			require.NoError(t, err)
+			return s
+		}, timeout: 100 * time.Millisecond, want: context.DeadlineExceeded},
 		{name: "store closes", open: openBusy, close: true, want: ErrClosed},
 	}
 	for _, tt := range tests {
