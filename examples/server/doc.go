@@ -258,10 +258,13 @@
 // a retry gets 409 with Retry-After: 1. Answers that a retry may change are
 // not kept, and free the key: 5xx (nothing was written), 408, 409, 425 and
 // 429. Keys live in the table desk_idempotency, so they survive a restart,
-// and are kept 24 hours. A request that never answered (the process died
-// during it) holds its key for 2 minutes, after which the key runs again:
-// the one case in which a retry may act twice is a crash between the
-// store's commit and the recording of its answer.
+// and are kept 24 hours. A request with a key runs to its end even when its
+// client goes away, and its answer is recorded on its own claim of the key
+// (tried again in the background for a minute if the database refuses). A
+// request that never answered (the process died during it) holds its key
+// for 2 minutes, after which the key runs again: the one case in which a
+// retry may act twice is a crash between the store's commit and the
+// recording of its answer.
 //
 // # Citizens: the lookup secret
 //
