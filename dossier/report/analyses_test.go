@@ -364,22 +364,29 @@ func (s listFails) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dossie
 	}
 }
 
-// The analyses read again one at a time the dossiers that a batch read
-// failed to give, and come out the same.
-func TestAnalysesReadAgain(t *testing.T) {
-	t.Parallel()
+// analyzeBoth runs the analyses of the year on its store and on wrap of
+// it, and returns both.
+func analyzeBoth(t *testing.T, wrap func(dossier.Store) dossier.Store) (want, got *report.Analyses) {
+	t.Helper()
 	ctx := context.Background()
 	q := yearQuery(t)
 	in := report.QualityInput{Satisfied: report.Share{Part: 1, Whole: 1}}
 	want, err := report.Analyze(ctx, q, in)
 	require.NoError(t, err)
 	require.NotZero(t, want.Late.Total.Late)
-	for _, s := range []listFails{{q.Store, errors.New("the network is gone")}, {q.Store, nil}} {
-		q := q
-		q.Store = s
-		got, err := report.Analyze(ctx, q, in)
-		require.NoError(t, err, "List failing with %v", s.err)
-		assert.Equal(t, want, got, "List failing with %v", s.err)
+	q.Store = wrap(q.Store)
+	got, err = report.Analyze(ctx, q, in)
+	require.NoError(t, err)
+	return want, got
+}
+
+// The analyses read again one at a time the dossiers that a batch read
+// failed to give, and come out the same.
+func TestAnalysesReadAgain(t *testing.T) {
+	t.Parallel()
+	for _, err := range []error{errors.New("the network is gone"), nil} {
+		want, got := analyzeBoth(t, func(s dossier.Store) dossier.Store { return listFails{s, err} })
+		assert.Equal(t, want, got, "List failing with %v", err)
 	}
 }
 
@@ -410,20 +417,15 @@ func (s ignoresCodes) List(ctx context.Context, f dossier.Filter) iter.Seq2[*dos
 // shows it, rather than reading the whole store once a batch.
 func TestAnalysesStoreWithoutCodes(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	q := yearQuery(t)
-	in := report.QualityInput{Satisfied: report.Share{Part: 1, Whole: 1}}
-	want, err := report.Analyze(ctx, q, in)
-	require.NoError(t, err)
-	all := 0
-	for _, err := range q.Store.List(ctx, dossier.Filter{}) {
-		require.NoError(t, err)
-		all++
-	}
 	var given atomic.Int64
-	q.Store = ignoresCodes{q.Store, &given}
-	got, err := report.Analyze(ctx, q, in)
-	require.NoError(t, err)
+	var all int
+	want, got := analyzeBoth(t, func(s dossier.Store) dossier.Store {
+		for _, err := range s.List(context.Background(), dossier.Filter{}) {
+			require.NoError(t, err)
+			all++
+		}
+		return ignoresCodes{s, &given}
+	})
 	assert.Equal(t, want, got)
 	assert.Less(t, given.Load(), int64(all), "the store's %d dossiers were read whole for a batch", all)
 }
