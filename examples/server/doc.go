@@ -255,9 +255,11 @@
 // Content-Type and If-Match gets the first answer again, with
 // Idempotent-Replayed: true, and no second dossier or event. The same key
 // with another request is a 422; while the first request is still running,
-// a retry gets 409 with Retry-After: 1. Answers that a retry may change are
-// not kept, and free the key: 5xx (nothing was written), 408, 409, 425 and
-// 429. Keys live in the table desk_idempotency, so they survive a restart,
+// a retry gets 409 with Retry-After: 1. Only the answers the request itself
+// decides are kept: a success, and 400, 412, 413, 415 and 422. The others
+// depend on what may change before a retry (the store's health, the
+// officer's roles and scope, the dossier's status) and free the key: 5xx
+// (nothing was written), 401, 403, 404, 408, 409, 425 and 429. Keys live in the table desk_idempotency, so they survive a restart,
 // and are kept 24 hours. A request with a key runs to its end even when its
 // client goes away, and its answer is recorded on its own claim of the key
 // (tried again in the background for a minute if the database refuses). A

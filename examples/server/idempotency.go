@@ -30,9 +30,13 @@ import (
 //     same method, path, body, Content-Type and If-Match gets that answer,
 //     marked Idempotent-Replayed: true. The same key with another request is
 //     a 422; while the first is still running, a 409 with Retry-After.
-//   - Answers that a retry may change are not recorded, and free the key:
-//     5xx (the store was down, and nothing was written), 408, 409 (the
-//     dossier changed under the request), 425 and 429.
+//   - Only the answers that the request itself decides are recorded: a
+//     success (2xx), or a request that is wrong in itself (400, 412 for a
+//     version that will never be current again, 413, 415, 422). The others
+//     depend on what may change before a retry, and free the key: 5xx (the
+//     store was down, and nothing was written), 401 and 403 (the officer's
+//     token and roles), 404 (the officer's scope), 408, 409 (the dossier
+//     changed under the request, or is in another status), 425 and 429.
 //   - Keys are kept in the desk's tables, beside the dossiers, for
 //     idempotencyKeep (24 hours), so that they survive a restart; older ones
 //     are pruned. A claim whose answer was never recorded (the process died
@@ -95,10 +99,11 @@ var answerHeaders = []string{"Content-Type", "Location", "ETag", "Retry-After"}
 // recordable says whether an answer with the status is kept for retries.
 func recordable(status int) bool {
 	switch status {
-	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooEarly, http.StatusTooManyRequests:
-		return false
+	case http.StatusBadRequest, http.StatusPreconditionFailed, http.StatusRequestEntityTooLarge,
+		http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
+		return true
 	}
-	return status < 500
+	return 200 <= status && status < 300
 }
 
 // idempotent runs h at most once per officer and Idempotency-Key; requests

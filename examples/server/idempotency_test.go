@@ -186,12 +186,14 @@ func concurrentRetries(t *testing.T, d *desk) {
 	assert.Equal(t, 1, countDossiers(t, d.store))
 }
 
-// An answer a retry may change is not kept: after a 503 or a 409 the key
-// runs again; a 400 is kept, as the same request would get it again.
+// An answer a retry may change is not kept: after a 503, a 409, a 403 or
+// a 404 the key runs again; a 400 is kept, as the same request would get
+// it again.
 func TestIdempotencyKeepsOnlyFinalAnswers(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
-	statuses := []int{http.StatusServiceUnavailable, http.StatusConflict, http.StatusCreated, http.StatusBadRequest}
+	statuses := []int{http.StatusServiceUnavailable, http.StatusConflict, http.StatusForbidden, http.StatusNotFound,
+		http.StatusCreated, http.StatusBadRequest}
 	var runs int
 	h := d.srv.officer(d.srv.idempotent(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -208,18 +210,18 @@ func TestIdempotencyKeepsOnlyFinalAnswers(t *testing.T) {
 		h(w, req)
 		return w
 	}
-	for _, want := range statuses[:3] {
+	for _, want := range statuses[:5] {
 		assert.Equal(t, want, send("k").Code)
 	}
 	r := send("k")
 	assert.Equal(t, http.StatusCreated, r.Code, "the 201 is kept")
 	assert.Equal(t, "run Created", r.Body.String())
 	assert.Equal(t, "text/plain", r.Header().Get("Content-Type"))
-	assert.Equal(t, 3, runs)
+	assert.Equal(t, 5, runs)
 
 	assert.Equal(t, http.StatusBadRequest, send("k2").Code)
 	assert.Equal(t, http.StatusBadRequest, send("k2").Code)
-	assert.Equal(t, 4, runs, "the 400 was kept")
+	assert.Equal(t, 6, runs, "the 400 was kept")
 }
 
 // A claim never answered (the process died during its request) holds the
