@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -307,12 +308,8 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var f dossier.Filter
 	var err error
-	if f.ReceivedFrom, err = parseBound(q.Get("from"), false); err != nil {
-		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «from»: %s", boundHelp)))
-		return
-	}
-	if f.ReceivedTo, err = parseBound(q.Get("to"), true); err != nil {
-		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «to»: %s", boundHelp)))
+	if f.ReceivedFrom, f.ReceivedTo, err = bounds(q); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if v := q.Get("status"); v != "" {
@@ -423,29 +420,43 @@ func checkYear(t time.Time) (time.Time, error) {
 // to the year so far. It answers the request itself and returns false when
 // they do not read.
 func (s *server) period(w http.ResponseWriter, r *http.Request) (report.Period, bool) {
-	q := r.URL.Query()
 	now := s.now().In(sla.ICT)
-	from, err := parseBound(q.Get("from"), false)
+	p, err := s.periodFrom(r.URL.Query(), time.Date(now.Year(), time.January, 1, 0, 0, 0, 0, sla.ICT))
 	if err != nil {
-		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «from»: %s", boundHelp)))
+		s.fail(w, r, err)
 		return report.Period{}, false
 	}
-	to, err := parseBound(q.Get("to"), true)
+	return p, true
+}
+
+// periodFrom reads a period from a query's from and to: from defaults to
+// since, to to the end of today, and to must come after from.
+func (s *server) periodFrom(q url.Values, since time.Time) (report.Period, error) {
+	from, to, err := bounds(q)
 	if err != nil {
-		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «to»: %s", boundHelp)))
-		return report.Period{}, false
+		return report.Period{}, err
 	}
 	if from.IsZero() {
-		from = time.Date(now.Year(), time.January, 1, 0, 0, 0, 0, sla.ICT)
+		from = since
 	}
 	if to.IsZero() {
-		to = sla.DateOf(now).AddDays(1).At(0, 0)
+		to = sla.DateOf(s.now().In(sla.ICT)).AddDays(1).At(0, 0)
 	}
 	if !to.After(from) {
-		s.fail(w, r, invalidValue("Cuối kỳ (to) phải sau đầu kỳ (from)."))
-		return report.Period{}, false
+		return report.Period{}, invalidValue("Cuối kỳ (to) phải sau đầu kỳ (from).")
 	}
-	return report.Period{From: from, To: to}, true
+	return report.Period{From: from, To: to}, nil
+}
+
+// bounds reads a query's from and to (parseBound), open when absent.
+func bounds(q url.Values) (from, to time.Time, err error) {
+	if from, err = parseBound(q.Get("from"), false); err != nil {
+		return from, to, invalidValue("Không đọc được «from»: " + boundHelp)
+	}
+	if to, err = parseBound(q.Get("to"), true); err != nil {
+		return from, to, invalidValue("Không đọc được «to»: " + boundHelp)
+	}
+	return from, to, nil
 }
 
 // A rendering is one format of a report: its content type and writer.

@@ -379,28 +379,12 @@ const maxBookRows = 2000
 // form07 is the tracking book of the dossiers received in a period, by time
 // of receipt: from and to as the list takes them, today by default.
 func (s *server) form07(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var f dossier.Filter
-	var err error
-	if f.ReceivedFrom, err = parseBound(q.Get("from"), false); err != nil {
-		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «from»: %s", boundHelp)))
+	p, err := s.periodFrom(r.URL.Query(), sla.DateOf(s.now().In(sla.ICT)).At(0, 0))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	if f.ReceivedTo, err = parseBound(q.Get("to"), true); err != nil {
-		s.fail(w, r, invalidValue(fmt.Sprintf("Không đọc được «to»: %s", boundHelp)))
-		return
-	}
-	today := sla.DateOf(s.now().In(sla.ICT))
-	if f.ReceivedFrom.IsZero() {
-		f.ReceivedFrom = today.At(0, 0)
-	}
-	if f.ReceivedTo.IsZero() {
-		f.ReceivedTo = today.AddDays(1).At(0, 0)
-	}
-	if !f.ReceivedTo.After(f.ReceivedFrom) {
-		s.fail(w, r, invalidValue("Cuối kỳ (to) phải sau đầu kỳ (from)."))
-		return
-	}
+	f := dossier.Filter{ReceivedFrom: p.From, ReceivedTo: p.To}
 	data := &formData{
 		Title: "Sổ theo dõi hồ sơ", Number: dotted, Dated: vnDate(s.now()),
 		From: f.ReceivedFrom.In(sla.ICT).Format("02/01/2006"), To: f.ReceivedTo.In(sla.ICT).Add(-time.Nanosecond).Format("02/01/2006"),
