@@ -230,13 +230,16 @@ func (ds *deskStore) claimKey(ctx context.Context, c claim) (*answer, error) {
 		return nil, err
 	}
 	username, key, fp := c.username, c.key, c.fingerprint
+	insert, err := ds.prepared(ctx, `INSERT INTO desk_idempotency
+		(username, idempotency_key, fingerprint, status, header, body, created_at) VALUES ($1, $2, $3, 0, '', '', $4)
+		ON CONFLICT (username, idempotency_key) DO UPDATE
+		SET fingerprint = excluded.fingerprint, status = 0, header = '', body = '', created_at = excluded.created_at
+		WHERE desk_idempotency.created_at <= $5 OR (desk_idempotency.status = 0 AND desk_idempotency.created_at <= $6)`)
+	if err != nil {
+		return nil, err
+	}
 	for range 3 {
-		res, err := ds.db.ExecContext(ctx, `INSERT INTO desk_idempotency
-			(username, idempotency_key, fingerprint, status, header, body, created_at) VALUES ($1, $2, $3, 0, '', '', $4)
-			ON CONFLICT (username, idempotency_key) DO UPDATE
-			SET fingerprint = excluded.fingerprint, status = 0, header = '', body = '', created_at = excluded.created_at
-			WHERE desk_idempotency.created_at <= $5 OR (desk_idempotency.status = 0 AND desk_idempotency.created_at <= $6)`,
-			username, key, fp, c.at, micros(now.Add(-idempotencyKeep)), micros(now.Add(-idempotencyAbandon)))
+		res, err := insert.ExecContext(ctx, username, key, fp, c.at, micros(now.Add(-idempotencyKeep)), micros(now.Add(-idempotencyAbandon)))
 		if err := insertedOne(res, err, errIdempotencyInFlight); err == nil {
 			return nil, nil
 		} else if !errors.Is(err, errIdempotencyInFlight) {
@@ -303,8 +306,11 @@ func (ds *deskStore) settleOnce(ctx context.Context, c claim, a *answer) error {
 	if err != nil {
 		return err
 	}
-	_, err = ds.db.ExecContext(ctx, `UPDATE desk_idempotency SET status = $5, header = $6, body = $7 WHERE `+this,
-		c.username, c.key, c.fingerprint, c.at, a.Status, string(header), string(a.Body))
+	record, err := ds.prepared(ctx, `UPDATE desk_idempotency SET status = $5, header = $6, body = $7 WHERE `+this)
+	if err != nil {
+		return err
+	}
+	_, err = record.ExecContext(ctx, c.username, c.key, c.fingerprint, c.at, a.Status, string(header), string(a.Body))
 	return err
 }
 
