@@ -87,7 +87,7 @@ func TestIdempotentAction(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, got.Version, "the retry added no event")
 
-	// Another If-Match, another dossier or another action is another request.
+	// Another If-Match or another action is another request.
 	for _, r := range []reply{
 		d.request("POST", "/api/v1/dossiers/"+code+"/transfer", transfer, true, "Idempotency-Key", "chuyen-1", "If-Match", `"2"`),
 		d.request("POST", "/api/v1/dossiers/"+code+"/resolve", nil, true, "Idempotency-Key", "chuyen-1"),
